@@ -1,0 +1,204 @@
+/* IDT set-up, the C side of exception and interrupt entry, and crash
+ * reports. Gates are written only for the vectors in use (exceptions, then
+ * each device vector as its handler registers): every instruction counts at
+ * boot where ring 0 is emulated. */
+#include "traps.h"
+
+#include <vitro/compiler.h>
+#include <vitro/kallsyms.h>
+#include <vitro/layout.h>
+#include <vitro/printk.h>
+
+#include "../../../../shared/machine.h"
+
+#include "apic.h"
+#include "io.h"
+
+#define IDT_ENTRIES 256
+#define GATE_INTERRUPT 0x8e	/* present, DPL 0, 64-bit interrupt gate */
+#define TRAP_STUB_STRIDE 16
+#define IST_DOUBLE_FAULT 1
+
+struct idt_gate {
+	uint16_t offset_low;
+	uint16_t selector;
+	uint8_t ist;
+	uint8_t type_attr;
+	uint16_t offset_mid;
+	uint32_t offset_high;
+	uint32_t reserved;
+} __attribute__((packed));
+
+struct descriptor_pointer {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
+extern const char trap_stubs[];
+extern const struct extable_entry __start_extable[], __stop_extable[];
+
+static struct idt_gate idt[IDT_ENTRIES] __attribute__((aligned(16)));
+static struct {
+	irq_handler_fn handler;
+	void *opaque;
+} irq_handlers[IDT_ENTRIES];
+
+struct trap_fixup_record trap_last_fixup;
+
+static const char *const exception_names[TRAP_NR_EXCEPTIONS] = {
+	"divide error", "debug", "NMI", "breakpoint", "overflow",
+	"bound range exceeded", "invalid opcode", "device not available",
+	"double fault", "coprocessor segment overrun", "invalid TSS",
+	"segment not present", "stack-segment fault", "general protection fault",
+	"page fault", "reserved", "x87 floating-point error", "alignment check",
+	"machine check", "SIMD floating-point error", "virtualization exception",
+	"control protection exception",
+};
+
+static void idt_set_gate(unsigned int vector, unsigned int ist)
+{
+	uint64_t handler = (uint64_t)trap_stubs + vector * TRAP_STUB_STRIDE;
+
+	idt[vector] = (struct idt_gate){
+		.offset_low = handler & 0xffff,
+		.selector = GDT_KERNEL_CS,
+		.ist = ist,
+		.type_attr = GATE_INTERRUPT,
+		.offset_mid = (handler >> 16) & 0xffff,
+		.offset_high = handler >> 32,
+	};
+}
+
+void idt_init(void)
+{
+	struct descriptor_pointer idtr = { sizeof(idt) - 1, (uint64_t)idt };
+	unsigned int v;
+
+	for (v = 0; v < TRAP_NR_EXCEPTIONS; v++)
+		idt_set_gate(v, v == TRAP_DOUBLE_FAULT ? IST_DOUBLE_FAULT : 0);
+	idt_set_gate(SPURIOUS_VECTOR, 0);
+	__asm__ __volatile__("lidt %0" : : "m"(idtr));
+}
+
+void irq_set_handler(unsigned int vector, irq_handler_fn handler, void *opaque)
+{
+	irq_handlers[vector].handler = handler;
+	irq_handlers[vector].opaque = opaque;
+	idt_set_gate(vector, 0);
+}
+
+static const struct extable_entry *extable_find(uint64_t rip)
+{
+	const struct extable_entry *e;
+
+	for (e = __start_extable; e < __stop_extable; e++)
+		if (e->fault == rip)
+			return e;
+	return NULL;
+}
+
+static void print_symbol(const char *prefix, uint64_t addr)
+{
+	uint64_t offset, size;
+	const char *name = kallsyms_lookup(addr, &offset, &size);
+
+	if (name)
+		pr_emerg("%s[<%016llx>] %s+0x%llx/0x%llx\n", prefix,
+			 (unsigned long long)addr, name, (unsigned long long)offset,
+			 (unsigned long long)size);
+	else
+		pr_emerg("%s[<%016llx>] ?\n", prefix, (unsigned long long)addr);
+}
+
+extern const char boot_stack_bottom[], boot_stack_top[];
+
+/* Frame records are (saved rbp, return address) pairs on the stack; stop
+ * at a null rbp, a misaligned one, or one outside the kernel stack. */
+void backtrace_print(uint64_t rip, uint64_t rbp)
+{
+	uint64_t lo = (uint64_t)boot_stack_bottom, hi = (uint64_t)boot_stack_top;
+	unsigned int depth;
+
+	pr_emerg("Call trace:\n");
+	print_symbol("  ", rip);
+	for (depth = 0; depth < 32; depth++) {
+		const uint64_t *record = (const uint64_t *)rbp;
+
+		if (!rbp || (rbp & 7) || rbp < lo || rbp + 16 > hi)
+			break;
+		if (!record[1])
+			break;
+		print_symbol("  ", record[1] - 1);	/* the call, not after it */
+		if (record[0] <= rbp)
+			break;	/* frames only go up the stack */
+		rbp = record[0];
+	}
+}
+
+void trap_dump(const struct trap_frame *f)
+{
+	pr_emerg("RIP: %04llx:%016llx RFLAGS: %08llx\n", (unsigned long long)f->cs,
+		 (unsigned long long)f->rip, (unsigned long long)f->rflags);
+	pr_emerg("RSP: %04llx:%016llx\n", (unsigned long long)f->ss,
+		 (unsigned long long)f->rsp);
+	pr_emerg("RAX: %016llx RBX: %016llx RCX: %016llx\n", (unsigned long long)f->rax,
+		 (unsigned long long)f->rbx, (unsigned long long)f->rcx);
+	pr_emerg("RDX: %016llx RSI: %016llx RDI: %016llx\n", (unsigned long long)f->rdx,
+		 (unsigned long long)f->rsi, (unsigned long long)f->rdi);
+	pr_emerg("RBP: %016llx R08: %016llx R09: %016llx\n", (unsigned long long)f->rbp,
+		 (unsigned long long)f->r8, (unsigned long long)f->r9);
+	pr_emerg("R10: %016llx R11: %016llx R12: %016llx\n", (unsigned long long)f->r10,
+		 (unsigned long long)f->r11, (unsigned long long)f->r12);
+	pr_emerg("R13: %016llx R14: %016llx R15: %016llx\n", (unsigned long long)f->r13,
+		 (unsigned long long)f->r14, (unsigned long long)f->r15);
+	pr_emerg("CR0: %016llx CR2: %016llx CR3: %016llx CR4: %016llx\n",
+		 (unsigned long long)read_cr0(), (unsigned long long)read_cr2(),
+		 (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
+	backtrace_print(f->rip, f->rbp);
+}
+
+static __noreturn void exception_die(struct trap_frame *f)
+{
+	static int nested;
+	const char *name = f->vector < TRAP_NR_EXCEPTIONS && exception_names[f->vector]
+				   ? exception_names[f->vector] : "reserved exception";
+
+	irq_disable();
+	if (nested++)
+		machine_exit(GUEST_EXIT_PANIC);	/* faulted while reporting */
+	pr_emerg("\nException %llu (%s), error code 0x%llx",
+		 (unsigned long long)f->vector, name,
+		 (unsigned long long)f->error_code);
+	if (f->vector == TRAP_PAGE_FAULT)
+		pr_emerg(", address 0x%016llx (%s, %s)",
+			 (unsigned long long)read_cr2(),
+			 f->error_code & 1 ? "protection violation" : "not present",
+			 f->error_code & 16 ? "instruction fetch"
+			 : f->error_code & 2 ? "write" : "read");
+	pr_emerg("\n");
+	trap_dump(f);
+	pr_emerg("Kernel panic - not syncing: unhandled %s in kernel mode\n", name);
+	machine_exit(GUEST_EXIT_PANIC);
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+	const struct extable_entry *fixup;
+
+	if (f->vector >= TRAP_NR_EXCEPTIONS) {
+		if (irq_handlers[f->vector].handler)
+			irq_handlers[f->vector].handler(irq_handlers[f->vector].opaque);
+		if (f->vector != SPURIOUS_VECTOR)
+			lapic_eoi();
+		return;
+	}
+	fixup = extable_find(f->rip);
+	if (fixup) {
+		trap_last_fixup = (struct trap_fixup_record){
+			f->vector, f->error_code,
+			f->vector == TRAP_PAGE_FAULT ? read_cr2() : 0, f->rip };
+		f->rip = fixup->fixup;
+		return;
+	}
+	exception_die(f);
+}

@@ -1,0 +1,59 @@
+/* Exceptions and interrupts: the saved register frame, the IDT, handlers
+ * for device interrupts, and exception fixups (Linux's exception tables). */
+#ifndef ARCH_X86_TRAPS_H
+#define ARCH_X86_TRAPS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* What entry.S pushes, lowest address first. */
+struct trap_frame {
+	uint64_t r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
+	uint64_t rax, rcx, rdx, rsi, rdi;
+	uint64_t vector, error_code;
+	uint64_t rip, cs, rflags, rsp, ss;	/* pushed by the CPU */
+};
+
+#define TRAP_DIVIDE_ERROR 0
+#define TRAP_INVALID_OPCODE 6
+#define TRAP_DOUBLE_FAULT 8
+#define TRAP_GENERAL_PROTECTION 13
+#define TRAP_PAGE_FAULT 14
+#define TRAP_NR_EXCEPTIONS 32
+#define IRQ_VECTOR_BASE 0x20	/* ISA IRQ n arrives on vector 0x20 + n */
+#define SPURIOUS_VECTOR 0xff
+
+/* A fault at `fault` resumes at `fixup` instead of crashing (user copies,
+ * probes, tests). Entries are emitted with TRAP_EXTABLE_ENTRY in inline asm. */
+struct extable_entry {
+	uint64_t fault;
+	uint64_t fixup;
+};
+
+#define TRAP_EXTABLE_ENTRY(fault, fixup)                        \
+	".pushsection .extable, \"a\"\n\t.balign 8\n\t.quad " #fault \
+	", " #fixup "\n\t.popsection\n\t"
+
+/* The last exception a fixup recovered from, for the code that resumes. */
+struct trap_fixup_record {
+	uint64_t vector, error_code, cr2, rip;
+};
+extern struct trap_fixup_record trap_last_fixup;
+
+typedef void (*irq_handler_fn)(void *opaque);
+
+void gdt_init(void);
+void idt_init(void);
+
+/* Routes a device interrupt vector to handler (IRQ context, interrupts off). */
+void irq_set_handler(unsigned int vector, irq_handler_fn handler, void *opaque);
+
+/* Prints registers and a backtrace starting from the frame. */
+void trap_dump(const struct trap_frame *frame);
+
+/* Prints a frame-pointer backtrace starting at rbp, with symbol names. */
+void backtrace_print(uint64_t rip, uint64_t rbp);
+
+void trap_dispatch(struct trap_frame *frame);
+
+#endif

@@ -1,0 +1,40 @@
+/* Kernel log output to the console, with Linux's log levels: messages above
+ * the console log level (`loglevel=N`, `quiet`, `debug`) are not printed,
+ * since every console byte is a VM exit. */
+#ifndef VITRO_PRINTK_H
+#define VITRO_PRINTK_H
+
+#include <stdarg.h>
+#include <vitro/compiler.h>
+
+enum log_level {
+	LOGLEVEL_EMERG = 0,
+	LOGLEVEL_ERR = 3,
+	LOGLEVEL_WARNING = 4,
+	LOGLEVEL_NOTICE = 5,
+	LOGLEVEL_INFO = 6,
+	LOGLEVEL_DEBUG = 7,
+};
+
+extern int console_loglevel;
+
+void printk_level(enum log_level level, const char *fmt, ...) __printf(2, 3);
+void vprintk_level(enum log_level level, const char *fmt, va_list ap);
+
+#define pr_emerg(...) printk_level(LOGLEVEL_EMERG, __VA_ARGS__)
+#define pr_err(...) printk_level(LOGLEVEL_ERR, __VA_ARGS__)
+#define pr_warn(...) printk_level(LOGLEVEL_WARNING, __VA_ARGS__)
+#define pr_notice(...) printk_level(LOGLEVEL_NOTICE, __VA_ARGS__)
+#define pr_info(...) printk_level(LOGLEVEL_INFO, __VA_ARGS__)
+#define pr_debug(...) printk_level(LOGLEVEL_DEBUG, __VA_ARGS__)
+
+/* Registers the function that puts bytes on the console. */
+void printk_set_console(void (*write)(const char *s, unsigned long len));
+
+/* Prints the message and a backtrace, then ends the VM with GUEST_EXIT_PANIC. */
+__noreturn void panic(const char *fmt, ...) __printf(1, 2);
+
+/* Ends the VM with this status through the exit port. */
+__noreturn void machine_exit(int status);
+
+#endif

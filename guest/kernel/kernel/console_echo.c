@@ -1,0 +1,40 @@
+/* See console_echo.h. A minimal line discipline: echo as typed, backspace
+ * erases, Enter prints the line back. The CPU sleeps in hlt between keys. */
+#include "console_echo.h"
+
+#include <vitro/printk.h>
+
+#include "../../drivers/serial/uart8250.h"
+#include "../arch/x86/io.h"
+
+#define LINE_MAX 256
+
+__noreturn void console_echo_loop(void)
+{
+	char line[LINE_MAX], c;
+	unsigned int len = 0;
+
+	pr_info("No user space yet: type a line and it is echoed back (Ctrl-A x quits).\n");
+	printk_level(LOGLEVEL_EMERG, "> ");
+	for (;;) {
+		irq_disable();
+		if (!uart8250_read(&c, 1)) {
+			irq_enable_and_halt();
+			continue;
+		}
+		irq_enable();
+		if (c == '\r' || c == '\n') {
+			line[len] = '\0';
+			printk_level(LOGLEVEL_EMERG, "\necho: %s\n> ", line);
+			len = 0;
+		} else if (c == 0x7f || c == '\b') {
+			if (len) {
+				len--;
+				printk_level(LOGLEVEL_EMERG, "\b \b");
+			}
+		} else if (c >= ' ' && len < LINE_MAX - 1) {
+			line[len++] = c;
+			printk_level(LOGLEVEL_EMERG, "%c", c);
+		}
+	}
+}

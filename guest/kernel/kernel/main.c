@@ -1,0 +1,120 @@
+/* kernel_main: the C entry from head.S. Brings up the console, traps and
+ * interrupts, prints the banner, then runs the tests the command line asks
+ * for or hands the console to the line-echo loop. */
+#include <vitro/boot_info.h>
+#include <vitro/cmdline.h>
+#include <vitro/format.h>
+#include <vitro/ktest.h>
+#include <vitro/layout.h>
+#include <vitro/printk.h>
+#include <vitro/string.h>
+
+#include "../../drivers/serial/uart8250.h"
+#include "../arch/x86/apic.h"
+#include "../arch/x86/io.h"
+#include "../arch/x86/traps.h"
+#include "console_echo.h"
+#include "crash.h"
+
+#ifndef VITRO_VERSION
+#define VITRO_VERSION "unknown"
+#endif
+
+extern uint64_t early_pml4[];
+
+/* The identity map was only needed to switch to the higher half; removing it
+ * makes NULL and other low addresses fault as they should. */
+static void drop_identity_map(void)
+{
+	early_pml4[0] = 0;
+	write_cr3(read_cr3());
+}
+
+static void apply_log_level(const char *cmdline)
+{
+	char value[8];
+
+	if (cmdline_has(cmdline, "quiet"))
+		console_loglevel = LOGLEVEL_WARNING;
+	if (cmdline_has(cmdline, "debug"))
+		console_loglevel = LOGLEVEL_DEBUG;
+	if (cmdline_get(cmdline, "loglevel", value, sizeof(value)) &&
+	    value[0] >= '0' && value[0] <= '9' && !value[1])
+		console_loglevel = value[0] - '0';
+}
+
+/* Milliseconds with three decimals, for a TSC interval. */
+static const char *format_ms(char *buf, size_t len, uint64_t cycles)
+{
+	uint64_t us = tsc_to_ns(cycles) / 1000;
+
+	format_snprintf(buf, len, "%llu.%03llu", (unsigned long long)(us / 1000),
+			(unsigned long long)(us % 1000));
+	return buf;
+}
+
+static void print_boot_time(uint64_t now)
+{
+	uint64_t entry = boot_info.tsc_at_entry, start = boot_info.tsc_at_vmm_start;
+	char a[24], b[24];
+
+	if (!boot_info.tsc_khz)
+		pr_info("Boot: %llu TSC cycles from kernel entry to banner (TSC frequency unknown)\n",
+			(unsigned long long)(now - entry));
+	else if (start && start < entry)
+		pr_info("Boot: %s ms from vitro start to kernel entry, %s ms more to this banner\n",
+			format_ms(a, sizeof(a), entry - start),
+			format_ms(b, sizeof(b), now - entry));
+	else
+		pr_info("Boot: %s ms from kernel entry to banner (entered %s ms after CPU reset; TSC %u kHz from %s)\n",
+			format_ms(a, sizeof(a), now - entry), format_ms(b, sizeof(b), entry),
+			boot_info.tsc_khz, boot_info.tsc_source);
+}
+
+static void print_banner(void)
+{
+	uint64_t now = rdtsc();
+
+	pr_info("Vitro kernel %s (x86-64, %s)\n", VITRO_VERSION,
+		boot_info.has_fdt ? "PVH + device tree" : "PVH");
+	pr_info("CPUs: %u (from %s), memory: %llu MiB in %u regions\n",
+		boot_info.nr_cpus, boot_info.cpu_source,
+		(unsigned long long)(boot_info.ram_bytes >> 20), boot_info.nr_memory);
+	pr_info("Command line: %s\n", boot_info.cmdline);
+	if (boot_info.initrd_size)
+		pr_info("initrd: %llu bytes at 0x%llx\n",
+			(unsigned long long)boot_info.initrd_size,
+			(unsigned long long)boot_info.initrd_phys);
+	print_boot_time(now);
+}
+
+void kernel_main(uint64_t start_info_phys)
+{
+	char selector[256];
+	int rc;
+
+	uart8250_init();
+	printk_set_console(uart8250_write);
+	rc = boot_info_parse_pvh(start_info_phys);
+	drop_identity_map();
+	gdt_init();
+	idt_init();
+	if (rc)
+		panic("no PVH start info at 0x%llx (boot this kernel with vitro or qemu -kernel)",
+		      (unsigned long long)start_info_phys);
+	apply_log_level(boot_info.cmdline);
+
+	pic_mask_all();
+	lapic_init();
+	boot_info_find_cpus();
+	boot_info_find_tsc();
+	uart8250_enable_rx_interrupt();
+	irq_enable();
+	print_banner();
+
+	if (cmdline_get(boot_info.cmdline, "crash", selector, sizeof(selector)))
+		crash_on_purpose(selector);
+	if (cmdline_get(boot_info.cmdline, "test", selector, sizeof(selector)))
+		ktest_run_selected(selector);
+	console_echo_loop();
+}

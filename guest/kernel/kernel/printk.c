@@ -1,0 +1,41 @@
+/* printk: format into a line buffer, then hand it to the console in one
+ * write. Newlines become CR LF, as a serial console expects. */
+#include <vitro/format.h>
+#include <vitro/printk.h>
+
+#define PRINTK_LINE_MAX 512
+
+int console_loglevel = LOGLEVEL_INFO;
+static void (*console_write_fn)(const char *s, unsigned long len);
+
+void printk_set_console(void (*write)(const char *s, unsigned long len))
+{
+	console_write_fn = write;
+}
+
+void vprintk_level(enum log_level level, const char *fmt, va_list ap)
+{
+	char line[PRINTK_LINE_MAX], out[2 * PRINTK_LINE_MAX];
+	int n, i, j = 0;
+
+	if ((int)level > console_loglevel || !console_write_fn)
+		return;
+	n = format_vsnprintf(line, sizeof(line), fmt, ap);
+	if (n >= (int)sizeof(line))
+		n = sizeof(line) - 1;
+	for (i = 0; i < n; i++) {
+		if (line[i] == '\n')
+			out[j++] = '\r';
+		out[j++] = line[i];
+	}
+	console_write_fn(out, j);
+}
+
+void printk_level(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk_level(level, fmt, ap);
+	va_end(ap);
+}

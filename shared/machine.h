@@ -1,0 +1,29 @@
+/* The fixed parts of the machine vitro emulates, which the guest kernel may
+ * rely on under vitro and which QEMU microvm also has at the same places. */
+#ifndef SHARED_MACHINE_H
+#define SHARED_MACHINE_H
+
+/* 16550A console UART (COM1). */
+#define MACHINE_UART_PORT 0x3f8
+#define MACHINE_UART_IRQ 4
+#define MACHINE_UART_CLOCK_HZ 1843200
+
+/* isa-debug-exit compatible port: a 32-bit write ends the VM. vitro exits
+ * with the value written; QEMU exits with (value << 1) | 1. */
+#define MACHINE_EXIT_PORT 0xf4
+#define MACHINE_EXIT_PORT_SIZE 4
+
+/* Status values the guest kernel writes to the exit port. vitro itself
+ * exits with 2 for bad input and 3 when the VM crashed. */
+#define GUEST_EXIT_SUCCESS 0
+#define GUEST_EXIT_TEST_FAILED 1
+#define GUEST_EXIT_PANIC 4
+
+#define MACHINE_IOAPIC_BASE 0xfec00000ull
+#define MACHINE_LAPIC_BASE 0xfee00000ull
+
+/* Guest-physical hole below 4 GiB for MMIO; RAM beyond it moves above 4 GiB. */
+#define MACHINE_MMIO_HOLE_START 0xc0000000ull
+#define MACHINE_MMIO_HOLE_END 0x100000000ull
+
+#endif

@@ -1,0 +1,26 @@
+/* The flattened device tree vitro hands the guest (as a PVH module): memory,
+ * CPUs, chosen (command line, initrd, TSC frequency) and fixed devices. */
+#ifndef VMM_BOOT_FDT_H
+#define VMM_BOOT_FDT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../error.h"
+#include "../guest_mem.h"
+
+struct fdt_machine {
+	const struct guest_mem *mem;
+	unsigned int nr_cpus;
+	const char *cmdline;
+	uint64_t initrd_gpa;	/* 0 if none */
+	uint64_t initrd_size;
+	uint32_t tsc_khz;	/* 0 if unknown */
+	uint64_t tsc_at_vmm_start;	/* guest TSC when vitro started; 0 if unknown */
+};
+
+/* Builds the tree into buf; returns its size in bytes or a negative errno. */
+int fdt_build(void *buf, size_t buf_size, const struct fdt_machine *machine,
+	      struct vitro_error *err);
+
+#endif

@@ -1,0 +1,172 @@
+/* See cli.h. Options take `--name VALUE` or `--name=VALUE`, as GNU tools do. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char cli_usage[] =
+	"usage: vitro run [--kernel FILE] [--cmdline STR] [--mem SIZE] [--cpus N]\n"
+	"                 [--initrd FILE]\n"
+	"       vitro --help | --version\n"
+	"\n"
+	"  run             boot a guest kernel (the default command)\n"
+	"  --kernel FILE   ELF64 kernel with a PVH entry note (default: the kernel\n"
+	"                  built in this tree)\n"
+	"  --cmdline STR   kernel command line (default: empty)\n"
+	"  --mem SIZE      guest RAM, e.g. 256M or 2G (default: 256M)\n"
+	"  --cpus N        number of vCPUs (default: 1)\n"
+	"  --initrd FILE   initial ramdisk, passed to the guest as a PVH module\n"
+	"\n"
+	"Console: the guest's serial port is this terminal; Ctrl-A x quits.\n"
+	"Exit status: the value the guest wrote to port 0xf4, 2 for bad input,\n"
+	"3 when the guest crashed the VM.\n";
+
+int cli_parse_size(const char *text, uint64_t *bytes)
+{
+	unsigned long long value, shift = 0;
+	char *end;
+
+	if (!text || *text < '0' || *text > '9')
+		return -EINVAL;
+	errno = 0;
+	value = strtoull(text, &end, 10);
+	if (errno)
+		return -EINVAL;
+	switch (*end) {
+	case '\0':
+		break;
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	case 't': case 'T': shift = 40; end++; break;
+	default:
+		return -EINVAL;
+	}
+	/* Accept an optional "iB" or "B" suffix after the unit: 512MiB, 2GB. */
+	if (shift && (!strcmp(end, "iB") || !strcmp(end, "B")))
+		end += strlen(end);
+	if (*end)
+		return -EINVAL;
+	if (shift && value > (~0ull >> shift))
+		return -EINVAL;
+	*bytes = value << shift;
+	return 0;
+}
+
+static int parse_cpus(const char *text, unsigned int *nr_cpus)
+{
+	unsigned long value;
+	char *end;
+
+	if (!text || *text < '0' || *text > '9')
+		return -EINVAL;
+	errno = 0;
+	value = strtoul(text, &end, 10);
+	if (errno || *end || value > 1u << 20)
+		return -EINVAL;
+	*nr_cpus = value;
+	return 0;
+}
+
+/* Matches argv[*i] against --name; returns the value (from "=VALUE" or the
+ * next argument) or NULL when this is not the option. *missing is set when
+ * the option is present but has no value. */
+static const char *option_value(int argc, char **argv, int *i,
+				const char *name, bool *missing)
+{
+	const char *arg = argv[*i];
+	size_t len = strlen(name);
+
+	if (strncmp(arg, name, len))
+		return NULL;
+	if (arg[len] == '=')
+		return arg + len + 1;
+	if (arg[len])
+		return NULL;
+	if (*i + 1 >= argc) {
+		*missing = true;
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+static int parse_run_option(int argc, char **argv, int *i,
+			    struct run_config *cfg, struct vitro_error *err)
+{
+	bool missing = false;
+	const char *arg = argv[*i];
+	const char *v;
+
+	if ((v = option_value(argc, argv, i, "--kernel", &missing))) {
+		cfg->kernel_path = v;
+	} else if ((v = option_value(argc, argv, i, "--initrd", &missing))) {
+		cfg->initrd_path = v;
+	} else if ((v = option_value(argc, argv, i, "--cmdline", &missing))) {
+		if (strlen(v) >= VITRO_CMDLINE_MAX)
+			return vitro_error_set(err, -EINVAL,
+				"--cmdline: %zu bytes is too long (at most %d)",
+				strlen(v), VITRO_CMDLINE_MAX - 1);
+		cfg->cmdline = v;
+	} else if ((v = option_value(argc, argv, i, "--mem", &missing))) {
+		if (cli_parse_size(v, &cfg->mem_bytes))
+			return vitro_error_set(err, -EINVAL,
+				"--mem %s: not a size (use a number with an optional K, M, G or T suffix, e.g. --mem 512M)",
+				v);
+	} else if ((v = option_value(argc, argv, i, "--cpus", &missing))) {
+		if (parse_cpus(v, &cfg->nr_cpus))
+			return vitro_error_set(err, -EINVAL,
+				"--cpus %s: not a number of vCPUs (e.g. --cpus 2)", v);
+		if (cfg->nr_cpus == 0)
+			return vitro_error_set(err, -EINVAL,
+				"--cpus 0: a VM needs at least one vCPU");
+	} else if (missing) {
+		return vitro_error_set(err, -EINVAL, "%s needs a value (see vitro --help)", arg);
+	} else {
+		return vitro_error_set(err, -EINVAL,
+			"unknown option '%s' (see vitro --help)", arg);
+	}
+	return 0;
+}
+
+int cli_parse(int argc, char **argv, const char *default_kernel,
+	      enum cli_command *cmd, struct run_config *cfg,
+	      struct vitro_error *err)
+{
+	int i = 1, rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->kernel_path = default_kernel;
+	cfg->cmdline = "";
+	cfg->mem_bytes = VITRO_DEFAULT_MEM_BYTES;
+	cfg->nr_cpus = 1;
+	*cmd = CLI_CMD_RUN;
+
+	if (i < argc && !strcmp(argv[i], "run"))
+		i++;
+	else if (i < argc && argv[i][0] != '-')
+		return vitro_error_set(err, -EINVAL,
+			"unknown command '%s' (commands: run; see vitro --help)", argv[i]);
+
+	for (; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			*cmd = CLI_CMD_HELP;
+			return 0;
+		}
+		if (!strcmp(argv[i], "--version")) {
+			*cmd = CLI_CMD_VERSION;
+			return 0;
+		}
+		if (strncmp(argv[i], "--", 2))
+			return vitro_error_set(err, -EINVAL,
+				"unexpected argument '%s' (see vitro --help)", argv[i]);
+		rc = parse_run_option(argc, argv, &i, cfg, err);
+		if (rc)
+			return rc;
+	}
+	if (!cfg->kernel_path)
+		return vitro_error_set(err, -EINVAL,
+			"no kernel given (use --kernel FILE)");
+	return 0;
+}

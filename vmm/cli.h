@@ -1,0 +1,41 @@
+/* Command-line parsing for `vitro`: turns argv into a struct run_config.
+ * Pure: it prints nothing and never exits, so unit tests can drive it. */
+#ifndef VMM_CLI_H
+#define VMM_CLI_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "error.h"
+
+#define VITRO_DEFAULT_MEM_BYTES (256ull << 20)
+#define VITRO_MIN_MEM_BYTES (8ull << 20)
+#define VITRO_CMDLINE_MAX 4096
+
+enum cli_command {
+	CLI_CMD_RUN,
+	CLI_CMD_HELP,
+	CLI_CMD_VERSION,
+};
+
+struct run_config {
+	const char *kernel_path;
+	const char *cmdline;
+	const char *initrd_path;
+	uint64_t mem_bytes;
+	unsigned int nr_cpus;
+	struct timespec start_time;	/* CLOCK_MONOTONIC when vitro started */
+};
+
+/* Parses `vitro [run] [options]`. default_kernel is used when --kernel is
+ * absent. Returns 0 and fills *cmd and *cfg, or -EINVAL with err set. */
+int cli_parse(int argc, char **argv, const char *default_kernel,
+	      enum cli_command *cmd, struct run_config *cfg,
+	      struct vitro_error *err);
+
+/* Parses a size such as 512M, 2G, 65536, 64k. Returns 0 or -EINVAL. */
+int cli_parse_size(const char *text, uint64_t *bytes);
+
+extern const char cli_usage[];
+
+#endif

@@ -1,0 +1,31 @@
+/* The KVM system and VM file descriptors: opening /dev/kvm, checking the API
+ * and capabilities vitro relies on, guest RAM slots and the in-kernel irqchip. */
+#ifndef VMM_KVM_KVM_H
+#define VMM_KVM_KVM_H
+
+#include <stdint.h>
+
+#include "../error.h"
+#include "../guest_mem.h"
+
+struct kvm_vm {
+	int sys_fd;		/* /dev/kvm */
+	int vm_fd;
+	int vcpu_mmap_size;
+	unsigned int max_vcpus;
+	struct guest_mem mem;
+};
+
+/* Opens /dev/kvm (path overridable for tests), checks the API version and
+ * required capabilities. Returns 0 or a negative errno with err set. */
+int kvm_open(struct kvm_vm *vm, const char *dev_path, struct vitro_error *err);
+
+/* Creates the VM with mem_bytes of RAM and the in-kernel irqchip. */
+int kvm_vm_create(struct kvm_vm *vm, uint64_t mem_bytes, struct vitro_error *err);
+
+/* Drives a GSI line of the in-kernel irqchip. */
+int kvm_irq_line(struct kvm_vm *vm, unsigned int gsi, int level);
+
+void kvm_close(struct kvm_vm *vm);
+
+#endif
