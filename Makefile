@@ -1,7 +1,7 @@
 # Vitro: one non-recursive build. Every output goes under build/.
 # Subsystems describe their files in */*.mk fragments included below.
 
-BUILD := build
+BUILD ?= build
 CC ?= gcc
 ifeq ($(origin CC),default)
 CC := gcc
@@ -14,12 +14,15 @@ HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g \
 HOST_LDLIBS := -lfdt -lpthread
 
 .DEFAULT_GOAL := all
-.PHONY: all run test fuzz bench format format-check clean deps
+.PHONY: all run test test-binaries fuzz bench format format-check clean deps
 
 all: vitro kernel
 
 deps:
 	@scripts/setup-deps
+
+# Suites add what they need to run: unit test binaries, sanitizer builds, fuzzers.
+test-binaries:
 
 include vmm/vmm.mk
 include guest/kernel/kernel.mk
