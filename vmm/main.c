@@ -15,17 +15,28 @@
 #define VITRO_VERSION "unknown"
 #endif
 
-/* The kernel this tree builds sits next to the vitro binary, in build/. */
+/* The kernel this tree builds sits next to the vitro binary in build/
+ * (build/vitro, build/guest/kernel.elf), or one level up for the sanitizer
+ * build in build/asan/. */
 static const char *default_kernel_path(void)
 {
+	static const char *const candidates[] = { "guest/kernel.elf",
+						  "../guest/kernel.elf" };
 	static char path[PATH_MAX];
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	unsigned int i;
 
 	if (n <= 0)
 		return "build/guest/kernel.elf";
 	exe[n] = '\0';
-	snprintf(path, sizeof(path), "%s/guest/kernel.elf", dirname(exe));
+	dirname(exe);
+	for (i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", exe, candidates[i]);
+		if (!access(path, F_OK))
+			return path;
+	}
+	snprintf(path, sizeof(path), "%s/%s", exe, candidates[0]);
 	return path;
 }
 
