@@ -375,8 +375,9 @@ static int vm_load_guest(struct vm *vm, const struct run_config *cfg,
 	rc = boot_load_pvh(&vm->kvm.mem, &in, &out, &boot_err);
 	if (rc) {
 		/* Loader messages describe the image; name the file too. */
-		if (!strncmp(boot_err.msg, "--", 2))
-			*err = boot_err;
+		if (!strncmp(boot_err.msg, "initrd: ", 8))
+			vitro_error_set(err, rc, "--initrd %.200s: %.300s",
+					cfg->initrd_path, boot_err.msg + 8);
 		else
 			vitro_error_set(err, rc, "--kernel %.200s: %.300s",
 					cfg->kernel_path, boot_err.msg);

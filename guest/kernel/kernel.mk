@@ -10,7 +10,7 @@ KERNEL_DIR := $(BUILD)/guest
 KERNEL_UAPI := $(KERNEL_DIR)/uapi
 KERNEL_CFLAGS := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
 	-mno-red-zone -mgeneral-regs-only -mno-mmx -mno-sse -mno-sse2 \
-	-fno-stack-protector -fno-omit-frame-pointer -fno-optimize-sibling-calls \
+	-fno-stack-protector -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls \
 	-fno-asynchronous-unwind-tables -fno-common -O2 -g \
 	-Wall -Wextra -Werror -nostdinc \
 	-isystem $(shell $(KERNEL_CC) -print-file-name=include) \

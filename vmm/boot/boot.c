@@ -21,12 +21,12 @@ static int boot_place_initrd(struct guest_mem *mem, const struct boot_inputs *in
 
 	if (in->initrd_size > low_end - kernel_end)
 		return vitro_error_set(err, -E2BIG,
-			"--initrd: %zu bytes do not fit in guest RAM above the kernel (raise --mem)",
+			"initrd: %zu bytes do not fit in guest RAM above the kernel (raise --mem)",
 			in->initrd_size);
 	start = (low_end - in->initrd_size) & ~(PAGE_SIZE - 1);
 	if (start < kernel_end)
 		return vitro_error_set(err, -E2BIG,
-			"--initrd: %zu bytes do not fit in guest RAM above the kernel (raise --mem)",
+			"initrd: %zu bytes do not fit in guest RAM above the kernel (raise --mem)",
 			in->initrd_size);
 	memcpy(guest_mem_ptr(mem, start, in->initrd_size), in->initrd, in->initrd_size);
 	*gpa = start;

@@ -16,9 +16,13 @@ static __attribute__((noinline)) void crash_page_fault(void)
 	*(volatile uint64_t *)0xffff800000001000ull = 0xdead;
 }
 
-static __attribute__((noinline)) int crash_divide(volatile int divisor)
+/* In assembly: a C division by a known zero is undefined, and the compiler
+ * would be right to drop it. */
+static __attribute__((noinline)) void crash_divide(void)
 {
-	return 100 / divisor;
+	uint32_t eax = 100, edx = 0, divisor = 0;
+
+	__asm__ __volatile__("divl %2" : "+a"(eax), "+d"(edx) : "r"(divisor));
 }
 
 __noreturn void crash_on_purpose(const char *kind)
@@ -29,6 +33,6 @@ __noreturn void crash_on_purpose(const char *kind)
 	else if (!strcmp(kind, "pagefault"))
 		crash_page_fault();
 	else if (!strcmp(kind, "divide"))
-		crash_divide(0);
+		crash_divide();
 	panic("crash=%s requested", kind);
 }

@@ -112,15 +112,25 @@ static void print_symbol(const char *prefix, uint64_t addr)
 
 extern const char boot_stack_bottom[], boot_stack_top[];
 
+static void backtrace_print_continue(uint64_t return_address, uint64_t rbp);
+
 /* Frame records are (saved rbp, return address) pairs on the stack; stop
  * at a null rbp, a misaligned one, or one outside the kernel stack. */
 void backtrace_print(uint64_t rip, uint64_t rbp)
 {
+	pr_emerg("Call trace:\n");
+	print_symbol("  ", rip);
+	backtrace_print_continue(0, rbp);
+}
+
+/* Prints return_address (if not 0) as a caller, then walks the RBP chain. */
+static void backtrace_print_continue(uint64_t return_address, uint64_t rbp)
+{
 	uint64_t lo = (uint64_t)boot_stack_bottom, hi = (uint64_t)boot_stack_top;
 	unsigned int depth;
 
-	pr_emerg("Call trace:\n");
-	print_symbol("  ", rip);
+	if (return_address)
+		print_symbol("  ", return_address - 1);
 	for (depth = 0; depth < 32; depth++) {
 		const uint64_t *record = (const uint64_t *)rbp;
 
@@ -133,6 +143,28 @@ void backtrace_print(uint64_t rip, uint64_t rbp)
 			break;	/* frames only go up the stack */
 		rbp = record[0];
 	}
+}
+
+/* A fault on a function's first instruction, or just after its push of
+ * RBP, comes before its frame record exists: its caller's return address is
+ * then on top of the stack, and the RBP chain would skip that caller. */
+static void backtrace_print_trap(const struct trap_frame *f)
+{
+	uint64_t offset, rsp = f->rsp;
+	const uint8_t *code = (const uint8_t *)f->rip;
+	const char *name = kallsyms_lookup(f->rip, &offset, NULL);
+
+	if (name && offset == 1 && code[-1] == 0x55)	/* after push %rbp */
+		rsp += 8;
+	else if (!name || offset != 0)
+		rsp = 0;
+	if (rsp && rsp >= (uint64_t)boot_stack_bottom &&
+	    rsp + 8 <= (uint64_t)boot_stack_top) {
+		backtrace_print(f->rip, 0);
+		backtrace_print_continue(*(const uint64_t *)rsp, f->rbp);
+		return;
+	}
+	backtrace_print(f->rip, f->rbp);
 }
 
 void trap_dump(const struct trap_frame *f)
@@ -154,7 +186,7 @@ void trap_dump(const struct trap_frame *f)
 	pr_emerg("CR0: %016llx CR2: %016llx CR3: %016llx CR4: %016llx\n",
 		 (unsigned long long)read_cr0(), (unsigned long long)read_cr2(),
 		 (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
-	backtrace_print(f->rip, f->rbp);
+	backtrace_print_trap(f);
 }
 
 static __noreturn void exception_die(struct trap_frame *f)
