@@ -37,10 +37,26 @@ int cli_parse_size(const char *text, uint64_t *bytes)
 	switch (*end) {
 	case '\0':
 		break;
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	case 't': case 'T': shift = 40; end++; break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
+	case 't':
+	case 'T':
+		shift = 40;
+		end++;
+		break;
 	default:
 		return -EINVAL;
 	}
@@ -73,8 +89,7 @@ static int parse_cpus(const char *text, unsigned int *nr_cpus)
 /* Matches argv[*i] against --name; returns the value (from "=VALUE" or the
  * next argument) or NULL when this is not the option. *missing is set when
  * the option is present but has no value. */
-static const char *option_value(int argc, char **argv, int *i,
-				const char *name, bool *missing)
+static const char *option_value(int argc, char **argv, int *i, const char *name, bool *missing)
 {
 	const char *arg = argv[*i];
 	size_t len = strlen(name);
@@ -92,8 +107,8 @@ static const char *option_value(int argc, char **argv, int *i,
 	return argv[++*i];
 }
 
-static int parse_run_option(int argc, char **argv, int *i,
-			    struct run_config *cfg, struct vitro_error *err)
+static int parse_run_option(int argc, char **argv, int *i, struct run_config *cfg,
+			    struct vitro_error *err)
 {
 	bool missing = false;
 	const char *arg = argv[*i];
@@ -106,33 +121,33 @@ static int parse_run_option(int argc, char **argv, int *i,
 	} else if ((v = option_value(argc, argv, i, "--cmdline", &missing))) {
 		if (strlen(v) >= VITRO_CMDLINE_MAX)
 			return vitro_error_set(err, -EINVAL,
-				"--cmdline: %zu bytes is too long (at most %d)",
-				strlen(v), VITRO_CMDLINE_MAX - 1);
+					       "--cmdline: %zu bytes is too long (at most %d)",
+					       strlen(v), VITRO_CMDLINE_MAX - 1);
 		cfg->cmdline = v;
 	} else if ((v = option_value(argc, argv, i, "--mem", &missing))) {
 		if (cli_parse_size(v, &cfg->mem_bytes))
-			return vitro_error_set(err, -EINVAL,
+			return vitro_error_set(
+				err, -EINVAL,
 				"--mem %s: not a size (use a number with an optional K, M, G or T suffix, e.g. --mem 512M)",
 				v);
 	} else if ((v = option_value(argc, argv, i, "--cpus", &missing))) {
 		if (parse_cpus(v, &cfg->nr_cpus))
 			return vitro_error_set(err, -EINVAL,
-				"--cpus %s: not a number of vCPUs (e.g. --cpus 2)", v);
+					       "--cpus %s: not a number of vCPUs (e.g. --cpus 2)",
+					       v);
 		if (cfg->nr_cpus == 0)
 			return vitro_error_set(err, -EINVAL,
-				"--cpus 0: a VM needs at least one vCPU");
+					       "--cpus 0: a VM needs at least one vCPU");
 	} else if (missing) {
 		return vitro_error_set(err, -EINVAL, "%s needs a value (see vitro --help)", arg);
 	} else {
-		return vitro_error_set(err, -EINVAL,
-			"unknown option '%s' (see vitro --help)", arg);
+		return vitro_error_set(err, -EINVAL, "unknown option '%s' (see vitro --help)", arg);
 	}
 	return 0;
 }
 
-int cli_parse(int argc, char **argv, const char *default_kernel,
-	      enum cli_command *cmd, struct run_config *cfg,
-	      struct vitro_error *err)
+int cli_parse(int argc, char **argv, const char *default_kernel, enum cli_command *cmd,
+	      struct run_config *cfg, struct vitro_error *err)
 {
 	int i = 1, rc;
 
@@ -147,7 +162,8 @@ int cli_parse(int argc, char **argv, const char *default_kernel,
 		i++;
 	else if (i < argc && argv[i][0] != '-')
 		return vitro_error_set(err, -EINVAL,
-			"unknown command '%s' (commands: run; see vitro --help)", argv[i]);
+				       "unknown command '%s' (commands: run; see vitro --help)",
+				       argv[i]);
 
 	for (; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -160,13 +176,13 @@ int cli_parse(int argc, char **argv, const char *default_kernel,
 		}
 		if (strncmp(argv[i], "--", 2))
 			return vitro_error_set(err, -EINVAL,
-				"unexpected argument '%s' (see vitro --help)", argv[i]);
+					       "unexpected argument '%s' (see vitro --help)",
+					       argv[i]);
 		rc = parse_run_option(argc, argv, &i, cfg, err);
 		if (rc)
 			return rc;
 	}
 	if (!cfg->kernel_path)
-		return vitro_error_set(err, -EINVAL,
-			"no kernel given (use --kernel FILE)");
+		return vitro_error_set(err, -EINVAL, "no kernel given (use --kernel FILE)");
 	return 0;
 }

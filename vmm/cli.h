@@ -24,14 +24,13 @@ struct run_config {
 	const char *initrd_path;
 	uint64_t mem_bytes;
 	unsigned int nr_cpus;
-	struct timespec start_time;	/* CLOCK_MONOTONIC when vitro started */
+	struct timespec start_time; /* CLOCK_MONOTONIC when vitro started */
 };
 
 /* Parses `vitro [run] [options]`. default_kernel is used when --kernel is
  * absent. Returns 0 and fills *cmd and *cfg, or -EINVAL with err set. */
-int cli_parse(int argc, char **argv, const char *default_kernel,
-	      enum cli_command *cmd, struct run_config *cfg,
-	      struct vitro_error *err);
+int cli_parse(int argc, char **argv, const char *default_kernel, enum cli_command *cmd,
+	      struct run_config *cfg, struct vitro_error *err);
 
 /* Parses a size such as 512M, 2G, 65536, 64k. Returns 0 or -EINVAL. */
 int cli_parse_size(const char *text, uint64_t *bytes);

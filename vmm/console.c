@@ -18,8 +18,7 @@ static struct console_sink input_sink;
 static pthread_t input_thread;
 static int input_stop_pipe[2] = { -1, -1 };
 
-enum console_action console_escape_feed(struct console_escape *esc, uint8_t byte,
-					uint8_t *out)
+enum console_action console_escape_feed(struct console_escape *esc, uint8_t byte, uint8_t *out)
 {
 	if (!esc->pending) {
 		if (byte == CONSOLE_ESCAPE_CHAR) {
@@ -63,8 +62,8 @@ static void console_fatal_signal(int sig)
 
 void console_setup_terminal(void)
 {
-	static const int fatal_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
-					     SIGSEGV, SIGBUS, SIGABRT, SIGFPE };
+	static const int fatal_signals[] = { SIGINT,  SIGTERM, SIGHUP,	SIGQUIT,
+					     SIGSEGV, SIGBUS,  SIGABRT, SIGFPE };
 	struct termios raw;
 	unsigned int i;
 
@@ -74,8 +73,7 @@ void console_setup_terminal(void)
 	raw = saved_termios;
 	/* Raw input, as cfmakeraw, but keep output processing so the host
 	 * terminal still maps newlines, as QEMU's stdio backend does. */
-	raw.c_iflag &= ~(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR |
-			 ICRNL | IXON);
+	raw.c_iflag &= ~(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
 	raw.c_lflag &= ~(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
 	raw.c_cflag &= ~(CSIZE | PARENB);
 	raw.c_cflag |= CS8;
@@ -97,7 +95,7 @@ void console_write(const uint8_t *data, unsigned long len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return;	/* stdout gone: the guest keeps running */
+			return; /* stdout gone: the guest keeps running */
 		data += n;
 		len -= n;
 	}
@@ -129,7 +127,7 @@ static void *console_input_thread(void *arg)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return NULL;	/* end of input: the guest just sees silence */
+			return NULL; /* end of input: the guest just sees silence */
 		for (i = 0; i < n; i++) {
 			switch (console_escape_feed(&esc, buf[i], &out)) {
 			case CONSOLE_SEND:

@@ -7,11 +7,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define CONSOLE_ESCAPE_CHAR 0x01	/* Ctrl-A */
+#define CONSOLE_ESCAPE_CHAR 0x01 /* Ctrl-A */
 
 enum console_action {
-	CONSOLE_NONE,		/* byte swallowed (start of an escape) */
-	CONSOLE_SEND,		/* send *out to the guest */
+	CONSOLE_NONE, /* byte swallowed (start of an escape) */
+	CONSOLE_SEND, /* send *out to the guest */
 	CONSOLE_QUIT,
 	CONSOLE_HELP,
 };
@@ -21,8 +21,7 @@ struct console_escape {
 };
 
 /* Escape-sequence state machine, one input byte at a time. */
-enum console_action console_escape_feed(struct console_escape *esc, uint8_t byte,
-					uint8_t *out);
+enum console_action console_escape_feed(struct console_escape *esc, uint8_t byte, uint8_t *out);
 
 struct console_sink {
 	/* Delivers one byte to the guest, blocking while its FIFO is full;

@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int file_read_all(const char *path, const char *what, uint64_t max_bytes,
-		  uint8_t **data, size_t *size, struct vitro_error *err)
+int file_read_all(const char *path, const char *what, uint64_t max_bytes, uint8_t **data,
+		  size_t *size, struct vitro_error *err)
 {
 	struct stat st;
 	uint8_t *buf = NULL;
@@ -18,8 +18,7 @@ int file_read_all(const char *path, const char *what, uint64_t max_bytes,
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return vitro_error_set(err, -errno, "%s %s: %s", what, path,
-				       strerror(errno));
+		return vitro_error_set(err, -errno, "%s %s: %s", what, path, strerror(errno));
 	if (fstat(fd, &st)) {
 		rc = vitro_error_set(err, -errno, "%s %s: %s", what, path, strerror(errno));
 		goto err_close;
@@ -29,7 +28,8 @@ int file_read_all(const char *path, const char *what, uint64_t max_bytes,
 		goto err_close;
 	}
 	if ((uint64_t)st.st_size > max_bytes) {
-		rc = vitro_error_set(err, -E2BIG,
+		rc = vitro_error_set(
+			err, -E2BIG,
 			"%s %s: %lld bytes is larger than guest RAM allows (%llu bytes; raise --mem)",
 			what, path, (long long)st.st_size, (unsigned long long)max_bytes);
 		goto err_close;
@@ -45,9 +45,9 @@ int file_read_all(const char *path, const char *what, uint64_t max_bytes,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			rc = vitro_error_set(err, n < 0 ? -errno : -EIO,
-				"%s %s: read failed: %s", what, path,
-				n < 0 ? strerror(errno) : "file shrank while reading");
+			rc = vitro_error_set(err, n < 0 ? -errno : -EIO, "%s %s: read failed: %s",
+					     what, path,
+					     n < 0 ? strerror(errno) : "file shrank while reading");
 			goto err_free;
 		}
 		done += n;

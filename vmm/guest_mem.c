@@ -11,8 +11,7 @@ void guest_mem_layout(struct guest_mem *mem, uint8_t *host, uint64_t size_bytes,
 	mem->nr_ranges = 1;
 	mem->ranges[0] = (struct guest_mem_range){ 0, low, host };
 	if (size_bytes > low) {
-		mem->ranges[1] = (struct guest_mem_range){
-			hole_end, size_bytes - low, host + low };
+		mem->ranges[1] = (struct guest_mem_range){ hole_end, size_bytes - low, host + low };
 		mem->nr_ranges = 2;
 	}
 }
@@ -27,8 +26,7 @@ void *guest_mem_ptr(const struct guest_mem *mem, uint64_t gpa, uint64_t len)
 		const struct guest_mem_range *r = &mem->ranges[i];
 
 		/* Written so that no sum can overflow. */
-		if (gpa >= r->gpa && gpa - r->gpa < r->size &&
-		    len <= r->size - (gpa - r->gpa))
+		if (gpa >= r->gpa && gpa - r->gpa < r->size && len <= r->size - (gpa - r->gpa))
 			return r->host + (gpa - r->gpa);
 	}
 	return NULL;

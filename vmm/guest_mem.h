@@ -17,8 +17,8 @@ struct guest_mem_range {
 };
 
 struct guest_mem {
-	uint8_t *host;		/* the single mapping, size_bytes long */
-	uint64_t size_bytes;	/* RAM only, excluding the hole */
+	uint8_t *host; /* the single mapping, size_bytes long */
+	uint64_t size_bytes; /* RAM only, excluding the hole */
 	unsigned int nr_ranges;
 	struct guest_mem_range ranges[GUEST_MEM_MAX_RANGES];
 };
@@ -32,8 +32,7 @@ void guest_mem_layout(struct guest_mem *mem, uint8_t *host, uint64_t size_bytes,
  * range, else NULL. len 0 is treated as 1. */
 void *guest_mem_ptr(const struct guest_mem *mem, uint64_t gpa, uint64_t len);
 
-static inline bool guest_mem_contains(const struct guest_mem *mem, uint64_t gpa,
-				      uint64_t len)
+static inline bool guest_mem_contains(const struct guest_mem *mem, uint64_t gpa, uint64_t len)
 {
 	return guest_mem_ptr(mem, gpa, len) != NULL;
 }

@@ -20,8 +20,7 @@
  * build in build/asan/. */
 static const char *default_kernel_path(void)
 {
-	static const char *const candidates[] = { "guest/kernel.elf",
-						  "../guest/kernel.elf" };
+	static const char *const candidates[] = { "guest/kernel.elf", "../guest/kernel.elf" };
 	static char path[PATH_MAX + 32];
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);

@@ -83,8 +83,7 @@ static const struct uart_ops vm_uart_ops = {
 	.set_irq = vm_uart_set_irq,
 };
 
-static void vm_uart_pio_read(void *opaque, uint64_t offset, uint8_t *data,
-			     unsigned int size)
+static void vm_uart_pio_read(void *opaque, uint64_t offset, uint8_t *data, unsigned int size)
 {
 	struct vm *vm = opaque;
 
@@ -96,8 +95,7 @@ static void vm_uart_pio_read(void *opaque, uint64_t offset, uint8_t *data,
 	pthread_mutex_unlock(&vm->uart_lock);
 }
 
-static void vm_uart_pio_write(void *opaque, uint64_t offset, const uint8_t *data,
-			      unsigned int size)
+static void vm_uart_pio_write(void *opaque, uint64_t offset, const uint8_t *data, unsigned int size)
 {
 	struct vm *vm = opaque;
 
@@ -150,10 +148,9 @@ static const struct bus_device_ops vm_exit_port_ops = {
 static int vm_add_devices(struct vm *vm, struct vitro_error *err)
 {
 	uart_init(&vm->uart, &vm_uart_ops, vm);
-	if (bus_register(&vm->pio, MACHINE_UART_PORT, UART_NR_REGS,
-			 &vm_uart_pio_ops, vm) ||
-	    bus_register(&vm->pio, MACHINE_EXIT_PORT, MACHINE_EXIT_PORT_SIZE,
-			 &vm_exit_port_ops, vm))
+	if (bus_register(&vm->pio, MACHINE_UART_PORT, UART_NR_REGS, &vm_uart_pio_ops, vm) ||
+	    bus_register(&vm->pio, MACHINE_EXIT_PORT, MACHINE_EXIT_PORT_SIZE, &vm_exit_port_ops,
+			 vm))
 		return vitro_error_set(err, -EBUSY, "device port ranges overlap");
 	return 0;
 }
@@ -217,14 +214,12 @@ static void vm_handle_exit(struct vm *vm, struct vcpu *vcpu)
 		vm_vcpu_crash(vm, vcpu, "guest shut down (triple fault)");
 		break;
 	case KVM_EXIT_INTERNAL_ERROR:
-		snprintf(what, sizeof(what),
-			 "KVM internal error, suberror %u (emulation failed?)",
+		snprintf(what, sizeof(what), "KVM internal error, suberror %u (emulation failed?)",
 			 run->internal.suberror);
 		vm_vcpu_crash(vm, vcpu, what);
 		break;
 	case KVM_EXIT_FAIL_ENTRY:
-		snprintf(what, sizeof(what),
-			 "VM entry failed, hardware reason 0x%llx",
+		snprintf(what, sizeof(what), "VM entry failed, hardware reason 0x%llx",
 			 (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
 		vm_vcpu_crash(vm, vcpu, what);
 		break;
@@ -241,8 +236,7 @@ static void vm_handle_exit(struct vm *vm, struct vcpu *vcpu)
 		vm_vcpu_crash(vm, vcpu, "halted with the irqchip in user space");
 		break;
 	default:
-		snprintf(what, sizeof(what), "unexpected KVM exit reason %u",
-			 run->exit_reason);
+		snprintf(what, sizeof(what), "unexpected KVM exit reason %u", run->exit_reason);
 		vm_vcpu_crash(vm, vcpu, what);
 		break;
 	}
@@ -262,8 +256,8 @@ static void *vm_vcpu_thread(void *opaque)
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
-			fprintf(stderr, "\r\nvitro: vCPU %u: KVM_RUN: %s\n",
-				vcpu->index, strerror(errno));
+			fprintf(stderr, "\r\nvitro: vCPU %u: KVM_RUN: %s\n", vcpu->index,
+				strerror(errno));
 			vm_request_stop(vm, VITRO_EXIT_VM_CRASH);
 			break;
 		}
@@ -285,26 +279,25 @@ static int vm_check_config(const struct run_config *cfg, const struct kvm_vm *kv
 	uint64_t host_bytes = (uint64_t)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
 
 	if (cfg->mem_bytes < VITRO_MIN_MEM_BYTES)
-		return vitro_error_set(err, -EINVAL,
-			"--mem %llu bytes is too small (at least %llu MiB)",
+		return vitro_error_set(
+			err, -EINVAL, "--mem %llu bytes is too small (at least %llu MiB)",
 			(unsigned long long)cfg->mem_bytes, VITRO_MIN_MEM_BYTES >> 20);
 	if (cfg->mem_bytes > host_bytes)
-		return vitro_error_set(err, -EINVAL,
+		return vitro_error_set(
+			err, -EINVAL,
 			"--mem %llu MiB is more than this host's RAM (%llu MiB; lower --mem)",
 			(unsigned long long)(cfg->mem_bytes >> 20),
 			(unsigned long long)(host_bytes >> 20));
 	if (cfg->mem_bytes % 4096)
-		return vitro_error_set(err, -EINVAL,
-			"--mem must be a multiple of 4 KiB");
+		return vitro_error_set(err, -EINVAL, "--mem must be a multiple of 4 KiB");
 	if (kvm && cfg->nr_cpus > kvm->max_vcpus)
 		return vitro_error_set(err, -EINVAL,
-			"--cpus %u: KVM on this host allows at most %u vCPUs",
-			cfg->nr_cpus, kvm->max_vcpus);
+				       "--cpus %u: KVM on this host allows at most %u vCPUs",
+				       cfg->nr_cpus, kvm->max_vcpus);
 	return 0;
 }
 
-static int vm_create_vcpus(struct vm *vm, const struct run_config *cfg,
-			   struct vitro_error *err)
+static int vm_create_vcpus(struct vm *vm, const struct run_config *cfg, struct vitro_error *err)
 {
 	struct kvm_cpuid2 *cpuid;
 	unsigned int i;
@@ -332,22 +325,20 @@ static int vm_create_vcpus(struct vm *vm, const struct run_config *cfg,
 
 /* The guest TSC value that corresponds to vitro's start, so the guest can
  * report its boot time from the moment the user ran vitro. */
-static uint64_t vm_guest_tsc_at_start(struct vm *vm, const struct run_config *cfg,
-				      uint32_t tsc_khz)
+static uint64_t vm_guest_tsc_at_start(struct vm *vm, const struct run_config *cfg, uint32_t tsc_khz)
 {
 	struct timespec now;
 	uint64_t tsc = vcpu_read_tsc(&vm->vcpus[0]), elapsed_ns;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	elapsed_ns = (now.tv_sec - cfg->start_time.tv_sec) * 1000000000ull +
-		     now.tv_nsec - cfg->start_time.tv_nsec;
+	elapsed_ns = (now.tv_sec - cfg->start_time.tv_sec) * 1000000000ull + now.tv_nsec -
+		     cfg->start_time.tv_nsec;
 	if (!tsc || !tsc_khz || !cfg->start_time.tv_sec)
 		return 0;
 	return tsc - elapsed_ns * tsc_khz / 1000000;
 }
 
-static int vm_load_guest(struct vm *vm, const struct run_config *cfg,
-			 struct vitro_error *err)
+static int vm_load_guest(struct vm *vm, const struct run_config *cfg, struct vitro_error *err)
 {
 	struct boot_inputs in = {
 		.cmdline = cfg->cmdline,
@@ -359,15 +350,15 @@ static int vm_load_guest(struct vm *vm, const struct run_config *cfg,
 	uint8_t *kernel = NULL, *initrd = NULL;
 	int rc;
 
-	rc = file_read_all(cfg->kernel_path, "--kernel", cfg->mem_bytes,
-			   &kernel, &in.kernel_size, err);
+	rc = file_read_all(cfg->kernel_path, "--kernel", cfg->mem_bytes, &kernel, &in.kernel_size,
+			   err);
 	if (rc)
 		return rc;
 	in.kernel = kernel;
 	in.tsc_at_vmm_start = vm_guest_tsc_at_start(vm, cfg, in.tsc_khz);
 	if (cfg->initrd_path) {
-		rc = file_read_all(cfg->initrd_path, "--initrd", cfg->mem_bytes,
-				   &initrd, &in.initrd_size, err);
+		rc = file_read_all(cfg->initrd_path, "--initrd", cfg->mem_bytes, &initrd,
+				   &in.initrd_size, err);
 		if (rc)
 			goto out;
 		in.initrd = initrd;
@@ -376,11 +367,11 @@ static int vm_load_guest(struct vm *vm, const struct run_config *cfg,
 	if (rc) {
 		/* Loader messages describe the image; name the file too. */
 		if (!strncmp(boot_err.msg, "initrd: ", 8))
-			vitro_error_set(err, rc, "--initrd %.200s: %.300s",
-					cfg->initrd_path, boot_err.msg + 8);
+			vitro_error_set(err, rc, "--initrd %.200s: %.300s", cfg->initrd_path,
+					boot_err.msg + 8);
 		else
-			vitro_error_set(err, rc, "--kernel %.200s: %.300s",
-					cfg->kernel_path, boot_err.msg);
+			vitro_error_set(err, rc, "--kernel %.200s: %.300s", cfg->kernel_path,
+					boot_err.msg);
 		goto out;
 	}
 	rc = vcpu_set_pvh_entry(&vm->vcpus[0], out.entry, out.start_info_gpa, err);
@@ -390,8 +381,7 @@ out:
 	return rc;
 }
 
-static int vm_start_vcpus(struct vm *vm, struct vcpu_thread_arg *args,
-			  struct vitro_error *err)
+static int vm_start_vcpus(struct vm *vm, struct vcpu_thread_arg *args, struct vitro_error *err)
 {
 	struct sigaction sa = { .sa_handler = vm_kick_handler };
 	unsigned int i;
@@ -425,8 +415,7 @@ static void vm_destroy(struct vm *vm)
 	kvm_close(&vm->kvm);
 }
 
-int vm_run(const struct run_config *cfg, const char *kvm_path,
-	   struct vitro_error *err)
+int vm_run(const struct run_config *cfg, const char *kvm_path, struct vitro_error *err)
 {
 	struct vcpu_thread_arg *args = NULL;
 	struct console_sink sink;
@@ -437,9 +426,11 @@ int vm_run(const struct run_config *cfg, const char *kvm_path,
 	if (rc)
 		return rc;
 	if (access(cfg->kernel_path, R_OK))
-		return vitro_error_set(err, -errno, "--kernel %s: %s%s", cfg->kernel_path,
-			strerror(errno), errno == ENOENT ?
-			" (build the guest kernel with 'make', or pass --kernel FILE)" : "");
+		return vitro_error_set(
+			err, -errno, "--kernel %s: %s%s", cfg->kernel_path, strerror(errno),
+			errno == ENOENT ?
+				" (build the guest kernel with 'make', or pass --kernel FILE)" :
+				"");
 	vm = calloc(1, sizeof(*vm));
 	if (!vm)
 		return vitro_error_set(err, -ENOMEM, "out of memory");

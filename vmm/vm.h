@@ -13,7 +13,6 @@
 /* Boots the configured guest and runs it until it exits. Returns the exit
  * status for the process (the guest's, or VITRO_EXIT_VM_CRASH), or a
  * negative errno with err set when the VM could not be started. */
-int vm_run(const struct run_config *cfg, const char *kvm_path,
-	   struct vitro_error *err);
+int vm_run(const struct run_config *cfg, const char *kvm_path, struct vitro_error *err);
 
 #endif

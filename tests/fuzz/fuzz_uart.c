@@ -116,9 +116,20 @@ static void do_receive(struct uart *uart, struct uart_probe *probe, uint8_t byte
 {
 	bool has_room = uart_rx_room(uart) > 0;
 
+	bool is_loopback = uart->mcr & MCR_LOOP;
+	unsigned int count = uart->rx_count;
+	bool is_taken;
+
 	probe->op = "receive";
-	if (uart_receive(uart, byte) != has_room)
+	is_taken = uart_receive(uart, byte);
+	if (is_taken != has_room)
 		fail(probe, "uart_receive disagrees with uart_rx_room");
+	/* In loopback the receiver is disconnected: the byte is dropped. */
+	if (uart->rx_count != count + (is_taken && !is_loopback))
+		fail(probe, "receive changed the FIFO by other than the byte taken");
+	if (is_taken && !is_loopback &&
+	    uart->rx_fifo[(uart->rx_head + count) % UART_FIFO_SIZE] != byte)
+		fail(probe, "received byte not at the FIFO tail");
 }
 
 static void do_write(struct uart *uart, struct uart_probe *probe,
@@ -144,6 +155,9 @@ static void do_write(struct uart *uart, struct uart_probe *probe,
 static void do_read(struct uart *uart, struct uart_probe *probe, unsigned int reg)
 {
 	unsigned int transmitted = probe->nr_transmitted;
+	bool is_rbr = reg == REG_DATA && !(uart->lcr & LCR_DLAB);
+	unsigned int count = uart->rx_count;
+	uint8_t oldest = uart->rx_fifo[uart->rx_head % UART_FIFO_SIZE];
 	uint8_t scr = uart->scr;
 	uint8_t value;
 
@@ -153,9 +167,10 @@ static void do_read(struct uart *uart, struct uart_probe *probe, unsigned int re
 		fail(probe, "a register read transmitted");
 	if (reg == REG_SCR && value != scr)
 		fail(probe, "SCR read back differs");
-	if (reg == REG_LSR && (value & LSR_DR) != 0 && uart->rx_count == 0 &&
-	    !(uart->lcr & LCR_DLAB))
-		fail(probe, "LSR.DR read with an empty FIFO");
+	if (is_rbr && count && (value != oldest || uart->rx_count != count - 1))
+		fail(probe, "RBR read did not pop the oldest received byte");
+	if (!is_rbr && uart->rx_count != count)
+		fail(probe, "a read other than RBR changed the receive FIFO");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -22,8 +22,7 @@ KTEST(boot_memory_map_has_ram_above_1mib)
 	bool found = false;
 
 	for (i = 0; i < boot_info.nr_memory; i++)
-		if (boot_info.memory[i].type == E820_RAM &&
-		    boot_info.memory[i].addr <= 0x100000 &&
+		if (boot_info.memory[i].type == E820_RAM && boot_info.memory[i].addr <= 0x100000 &&
 		    boot_info.memory[i].addr + boot_info.memory[i].size > 0x200000)
 			found = true;
 	KTEST_EXPECT(found);
@@ -41,7 +40,7 @@ KTEST(boot_device_tree_matches_start_info)
 	uint32_t i;
 
 	if (!boot_info.has_fdt)
-		return;	/* QEMU passes no device tree */
+		return; /* QEMU passes no device tree */
 	chosen = dtb_find_node(fdt, "/chosen");
 	KTEST_EXPECT(chosen >= 0);
 	bootargs = dtb_get_string(fdt, chosen, "bootargs");

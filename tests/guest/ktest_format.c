@@ -8,8 +8,8 @@ KTEST(format_integers_and_padding)
 {
 	char buf[64];
 
-	format_snprintf(buf, sizeof(buf), "%d|%5u|%-4x|%08llx|%#x", -42, 7u, 0xabu,
-			0x1234ull, 255u);
+	format_snprintf(buf, sizeof(buf), "%d|%5u|%-4x|%08llx|%#x", -42, 7u, 0xabu, 0x1234ull,
+			255u);
 	KTEST_EXPECT_STREQ(buf, "-42|    7|ab  |00001234|0xff");
 }
 

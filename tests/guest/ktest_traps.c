@@ -21,7 +21,7 @@ KTEST(trap_invalid_opcode_resumes_at_fixup)
 
 KTEST(trap_page_fault_reports_address_and_error_code)
 {
-	const uint64_t bad = 0xffff800000002000ull;	/* unmapped */
+	const uint64_t bad = 0xffff800000002000ull; /* unmapped */
 	uint64_t value = 7;
 
 	__asm__ __volatile__("1: movq (%1), %0\n"
@@ -32,7 +32,7 @@ KTEST(trap_page_fault_reports_address_and_error_code)
 	KTEST_EXPECT_EQ(value, 7);
 	KTEST_EXPECT_EQ(trap_last_fixup.vector, TRAP_PAGE_FAULT);
 	KTEST_EXPECT_EQ(trap_last_fixup.cr2, bad);
-	KTEST_EXPECT_EQ(trap_last_fixup.error_code & 0x3, 0);	/* read, not present */
+	KTEST_EXPECT_EQ(trap_last_fixup.error_code & 0x3, 0); /* read, not present */
 }
 
 KTEST(trap_null_dereference_faults)

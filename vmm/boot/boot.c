@@ -13,19 +13,20 @@
 #define PAGE_SIZE 4096ull
 
 static int boot_place_initrd(struct guest_mem *mem, const struct boot_inputs *in,
-			     uint64_t kernel_end, uint64_t *gpa,
-			     struct vitro_error *err)
+			     uint64_t kernel_end, uint64_t *gpa, struct vitro_error *err)
 {
 	uint64_t low_end = mem->ranges[0].size;
 	uint64_t start;
 
 	if (in->initrd_size > low_end - kernel_end)
-		return vitro_error_set(err, -E2BIG,
+		return vitro_error_set(
+			err, -E2BIG,
 			"initrd: %zu bytes do not fit in guest RAM above the kernel (raise --mem)",
 			in->initrd_size);
 	start = (low_end - in->initrd_size) & ~(PAGE_SIZE - 1);
 	if (start < kernel_end)
-		return vitro_error_set(err, -E2BIG,
+		return vitro_error_set(
+			err, -E2BIG,
 			"initrd: %zu bytes do not fit in guest RAM above the kernel (raise --mem)",
 			in->initrd_size);
 	memcpy(guest_mem_ptr(mem, start, in->initrd_size), in->initrd, in->initrd_size);
@@ -33,12 +34,14 @@ static int boot_place_initrd(struct guest_mem *mem, const struct boot_inputs *in
 	return 0;
 }
 
-int boot_load_pvh(struct guest_mem *mem, const struct boot_inputs *in,
-		  struct boot_result *out, struct vitro_error *err)
+int boot_load_pvh(struct guest_mem *mem, const struct boot_inputs *in, struct boot_result *out,
+		  struct vitro_error *err)
 {
 	struct pvh_boot_params params = { .cmdline = in->cmdline };
 	struct fdt_machine machine = {
-		.mem = mem, .nr_cpus = in->nr_cpus, .cmdline = in->cmdline,
+		.mem = mem,
+		.nr_cpus = in->nr_cpus,
+		.cmdline = in->cmdline,
 		.tsc_khz = in->tsc_khz,
 		.tsc_at_vmm_start = in->tsc_at_vmm_start,
 	};
@@ -70,11 +73,12 @@ int boot_load_pvh(struct guest_mem *mem, const struct boot_inputs *in,
 	out->fdt_gpa = BOOT_FDT_GPA;
 	out->fdt_size = rc;
 
-	params.modules[params.nr_modules++] = (struct pvh_module){
-		BOOT_FDT_GPA, out->fdt_size, PVH_MODULE_NAME_FDT };
+	params.modules[params.nr_modules++] =
+		(struct pvh_module){ BOOT_FDT_GPA, out->fdt_size, PVH_MODULE_NAME_FDT };
 	if (in->initrd)
-		params.modules[params.nr_modules++] = (struct pvh_module){
-			out->initrd_gpa, in->initrd_size, PVH_MODULE_NAME_INITRD };
+		params.modules[params.nr_modules++] =
+			(struct pvh_module){ out->initrd_gpa, in->initrd_size,
+					     PVH_MODULE_NAME_INITRD };
 	rc = pvh_boot_write(mem, &params, err);
 	if (rc)
 		return rc;

@@ -12,7 +12,7 @@
 struct boot_inputs {
 	const uint8_t *kernel;
 	size_t kernel_size;
-	const uint8_t *initrd;	/* NULL if none */
+	const uint8_t *initrd; /* NULL if none */
 	size_t initrd_size;
 	const char *cmdline;
 	unsigned int nr_cpus;
@@ -29,7 +29,7 @@ struct boot_result {
 	uint64_t fdt_size;
 };
 
-int boot_load_pvh(struct guest_mem *mem, const struct boot_inputs *in,
-		  struct boot_result *out, struct vitro_error *err);
+int boot_load_pvh(struct guest_mem *mem, const struct boot_inputs *in, struct boot_result *out,
+		  struct vitro_error *err);
 
 #endif

@@ -12,17 +12,16 @@
 #define ELF_PVH_MAX_PHDRS 128
 
 struct pvh_image {
-	uint64_t entry;		/* 32-bit physical entry point */
-	uint64_t load_start;	/* lowest guest-physical byte loaded */
-	uint64_t load_end;	/* one past the highest */
+	uint64_t entry; /* 32-bit physical entry point */
+	uint64_t load_start; /* lowest guest-physical byte loaded */
+	uint64_t load_end; /* one past the highest */
 };
 
 /* Validates the whole image, then copies its PT_LOAD segments to their
  * physical addresses. Nothing is written to guest memory unless every check
  * passes. Segments must lie in RAM at or above min_gpa. Returns 0 or a
  * negative errno with err naming the problem. */
-int elf_pvh_load(const uint8_t *file, size_t file_size, struct guest_mem *mem,
-		 uint64_t min_gpa, struct pvh_image *image,
-		 struct vitro_error *err);
+int elf_pvh_load(const uint8_t *file, size_t file_size, struct guest_mem *mem, uint64_t min_gpa,
+		 struct pvh_image *image, struct vitro_error *err);
 
 #endif

@@ -61,14 +61,14 @@ static int fdt_add_chosen(void *fdt, const struct fdt_machine *m)
 	rc = rc ?: fdt_property_string(fdt, "stdout-path", "/isa/serial@3f8");
 	if (m->initrd_size) {
 		rc = rc ?: fdt_property_u64(fdt, "linux,initrd-start", m->initrd_gpa);
-		rc = rc ?: fdt_property_u64(fdt, "linux,initrd-end",
-					    m->initrd_gpa + m->initrd_size);
+		rc = rc	   ?:
+			     fdt_property_u64(fdt, "linux,initrd-end",
+					      m->initrd_gpa + m->initrd_size);
 	}
 	if (m->tsc_khz)
 		rc = rc ?: fdt_property_u32(fdt, "vitro,tsc-khz", m->tsc_khz);
 	if (m->tsc_at_vmm_start)
-		rc = rc ?: fdt_property_u64(fdt, "vitro,tsc-at-vmm-start",
-					    m->tsc_at_vmm_start);
+		rc = rc ?: fdt_property_u64(fdt, "vitro,tsc-at-vmm-start", m->tsc_at_vmm_start);
 	return rc ?: fdt_end_node(fdt);
 }
 
@@ -116,8 +116,7 @@ static int fdt_add_interrupt_controllers(void *fdt)
 	return rc ?: fdt_end_node(fdt);
 }
 
-int fdt_build(void *buf, size_t buf_size, const struct fdt_machine *m,
-	      struct vitro_error *err)
+int fdt_build(void *buf, size_t buf_size, const struct fdt_machine *m, struct vitro_error *err)
 {
 	int rc;
 
@@ -137,7 +136,6 @@ int fdt_build(void *buf, size_t buf_size, const struct fdt_machine *m,
 	rc = rc ?: fdt_finish(buf);
 	rc = rc ?: fdt_pack(buf);
 	if (rc)
-		return vitro_error_set(err, -ENOSPC, "device tree: %s",
-				       fdt_strerror(rc));
+		return vitro_error_set(err, -ENOSPC, "device tree: %s", fdt_strerror(rc));
 	return fdt_totalsize(buf);
 }

@@ -13,10 +13,10 @@ struct fdt_machine {
 	const struct guest_mem *mem;
 	unsigned int nr_cpus;
 	const char *cmdline;
-	uint64_t initrd_gpa;	/* 0 if none */
+	uint64_t initrd_gpa; /* 0 if none */
 	uint64_t initrd_size;
-	uint32_t tsc_khz;	/* 0 if unknown */
-	uint64_t tsc_at_vmm_start;	/* guest TSC when vitro started; 0 if unknown */
+	uint32_t tsc_khz; /* 0 if unknown */
+	uint64_t tsc_at_vmm_start; /* guest TSC when vitro started; 0 if unknown */
 };
 
 /* Builds the tree into buf; returns its size in bytes or a negative errno. */

@@ -7,30 +7,26 @@
 
 #include "layout.h"
 
-static unsigned int memmap_add(struct hvm_memmap_table_entry *entries,
-			       unsigned int n, unsigned int max, uint64_t addr,
-			       uint64_t size, uint32_t type)
+static unsigned int memmap_add(struct hvm_memmap_table_entry *entries, unsigned int n,
+			       unsigned int max, uint64_t addr, uint64_t size, uint32_t type)
 {
 	if (n < max && size)
 		entries[n++] = (struct hvm_memmap_table_entry){ addr, size, type, 0 };
 	return n;
 }
 
-unsigned int pvh_memmap_build(const struct guest_mem *mem,
-			      struct hvm_memmap_table_entry *entries,
+unsigned int pvh_memmap_build(const struct guest_mem *mem, struct hvm_memmap_table_entry *entries,
 			      unsigned int max)
 {
 	const struct guest_mem_range *low = &mem->ranges[0];
 	unsigned int n = 0, i;
 
 	n = memmap_add(entries, n, max, 0, BOOT_EBDA_GPA, E820_RAM);
-	n = memmap_add(entries, n, max, BOOT_EBDA_GPA,
-		       BOOT_AREA_END - BOOT_EBDA_GPA, E820_RESERVED);
-	n = memmap_add(entries, n, max, BOOT_AREA_END,
-		       low->size - BOOT_AREA_END, E820_RAM);
+	n = memmap_add(entries, n, max, BOOT_EBDA_GPA, BOOT_AREA_END - BOOT_EBDA_GPA,
+		       E820_RESERVED);
+	n = memmap_add(entries, n, max, BOOT_AREA_END, low->size - BOOT_AREA_END, E820_RAM);
 	for (i = 1; i < mem->nr_ranges; i++)
-		n = memmap_add(entries, n, max, mem->ranges[i].gpa,
-			       mem->ranges[i].size, E820_RAM);
+		n = memmap_add(entries, n, max, mem->ranges[i].gpa, mem->ranges[i].size, E820_RAM);
 	return n;
 }
 
@@ -47,16 +43,14 @@ int pvh_boot_write(struct guest_mem *mem, const struct pvh_boot_params *params,
 
 	if (cmdline_len > BOOT_CMDLINE_MAX)
 		return vitro_error_set(err, -E2BIG,
-			"kernel command line is %zu bytes (at most %llu)",
-			cmdline_len - 1, BOOT_CMDLINE_MAX - 1);
+				       "kernel command line is %zu bytes (at most %llu)",
+				       cmdline_len - 1, BOOT_CMDLINE_MAX - 1);
 	if (params->nr_modules > BOOT_MODLIST_MAX)
 		return vitro_error_set(err, -E2BIG, "too many boot modules");
 
 	info = guest_mem_ptr(mem, BOOT_START_INFO_GPA, sizeof(*info));
-	memmap = guest_mem_ptr(mem, BOOT_MEMMAP_GPA,
-			       BOOT_MEMMAP_MAX * sizeof(*memmap));
-	modlist = guest_mem_ptr(mem, BOOT_MODLIST_GPA,
-				BOOT_MODLIST_MAX * sizeof(*modlist));
+	memmap = guest_mem_ptr(mem, BOOT_MEMMAP_GPA, BOOT_MEMMAP_MAX * sizeof(*memmap));
+	modlist = guest_mem_ptr(mem, BOOT_MODLIST_GPA, BOOT_MODLIST_MAX * sizeof(*modlist));
 	cmdline = guest_mem_ptr(mem, BOOT_CMDLINE_GPA, BOOT_CMDLINE_MAX);
 	if (!info || !memmap || !modlist || !cmdline)
 		return vitro_error_set(err, -E2BIG, "guest RAM too small for boot data");
@@ -79,8 +73,9 @@ int pvh_boot_write(struct guest_mem *mem, const struct pvh_boot_params *params,
 		if (!name || names_gpa + name_len > BOOT_MEMMAP_GPA)
 			return vitro_error_set(err, -E2BIG, "boot module names too long");
 		memcpy(name, m->name, name_len);
-		modlist[i] = (struct hvm_modlist_entry){
-			.paddr = m->gpa, .size = m->size, .cmdline_paddr = names_gpa };
+		modlist[i] = (struct hvm_modlist_entry){ .paddr = m->gpa,
+							 .size = m->size,
+							 .cmdline_paddr = names_gpa };
 		names_gpa += name_len;
 	}
 	return 0;

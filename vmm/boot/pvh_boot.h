@@ -27,8 +27,7 @@ int pvh_boot_write(struct guest_mem *mem, const struct pvh_boot_params *params,
 		   struct vitro_error *err);
 
 /* Fills entries with the guest's E820 map; returns how many (at most max). */
-unsigned int pvh_memmap_build(const struct guest_mem *mem,
-			      struct hvm_memmap_table_entry *entries,
+unsigned int pvh_memmap_build(const struct guest_mem *mem, struct hvm_memmap_table_entry *entries,
 			      unsigned int max);
 
 #endif

@@ -4,8 +4,8 @@
 #include <errno.h>
 #include <string.h>
 
-int bus_register(struct bus *bus, uint64_t base, uint64_t len,
-		 const struct bus_device_ops *ops, void *opaque)
+int bus_register(struct bus *bus, uint64_t base, uint64_t len, const struct bus_device_ops *ops,
+		 void *opaque)
 {
 	unsigned int i;
 
@@ -21,16 +21,14 @@ int bus_register(struct bus *bus, uint64_t base, uint64_t len,
 	return 0;
 }
 
-static const struct bus_device *bus_find(const struct bus *bus, uint64_t addr,
-					 unsigned int size)
+static const struct bus_device *bus_find(const struct bus *bus, uint64_t addr, unsigned int size)
 {
 	unsigned int i;
 
 	for (i = 0; i < bus->nr_devices; i++) {
 		const struct bus_device *d = &bus->devices[i];
 
-		if (addr >= d->base && addr - d->base < d->len &&
-		    size <= d->len - (addr - d->base))
+		if (addr >= d->base && addr - d->base < d->len && size <= d->len - (addr - d->base))
 			return d;
 	}
 	return NULL;

@@ -29,8 +29,8 @@ struct bus {
 
 /* Returns 0, or -EBUSY if the range overlaps a registered one, -ENOSPC if
  * the bus is full. */
-int bus_register(struct bus *bus, uint64_t base, uint64_t len,
-		 const struct bus_device_ops *ops, void *opaque);
+int bus_register(struct bus *bus, uint64_t base, uint64_t len, const struct bus_device_ops *ops,
+		 void *opaque);
 
 /* Returns true if a device claimed the access. */
 bool bus_read(const struct bus *bus, uint64_t addr, uint8_t *data, unsigned int size);

@@ -5,21 +5,21 @@
 
 #include <string.h>
 
-#define UART_RBR 0	/* read, DLAB=0 */
-#define UART_THR 0	/* write, DLAB=0 */
+#define UART_RBR 0 /* read, DLAB=0 */
+#define UART_THR 0 /* write, DLAB=0 */
 #define UART_IER 1
-#define UART_IIR 2	/* read */
-#define UART_FCR 2	/* write */
+#define UART_IIR 2 /* read */
+#define UART_FCR 2 /* write */
 #define UART_LCR 3
 #define UART_MCR 4
 #define UART_LSR 5
 #define UART_MSR 6
 #define UART_SCR 7
 
-#define IER_RDI 0x01	/* received data available */
-#define IER_THRI 0x02	/* transmitter holding register empty */
-#define IER_RLSI 0x04	/* receiver line status */
-#define IER_MSI 0x08	/* modem status */
+#define IER_RDI 0x01 /* received data available */
+#define IER_THRI 0x02 /* transmitter holding register empty */
+#define IER_RLSI 0x04 /* receiver line status */
+#define IER_MSI 0x08 /* modem status */
 
 #define IIR_NO_INT 0x01
 #define IIR_MSI 0x00
@@ -122,7 +122,7 @@ void uart_init(struct uart *uart, const struct uart_ops *ops, void *opaque)
 	uart->opaque = opaque;
 	uart->lsr = LSR_THRE | LSR_TEMT;
 	uart->msr = uart_modem_inputs(uart);
-	uart->dll = 0x0c;	/* 9600 baud */
+	uart->dll = 0x0c; /* 9600 baud */
 }
 
 static bool uart_rx_push(struct uart *uart, uint8_t byte)
@@ -247,12 +247,11 @@ void uart_write(struct uart *uart, unsigned int offset, uint8_t value)
 		uart->ier = value & 0x0f;
 		break;
 	case UART_FCR:
-		if ((value & FCR_ENABLE) != (uart->fcr & FCR_ENABLE) ||
-		    (value & FCR_CLEAR_RX)) {
+		if ((value & FCR_ENABLE) != (uart->fcr & FCR_ENABLE) || (value & FCR_CLEAR_RX)) {
 			uart->rx_head = uart->rx_count = 0;
 			uart->lsr &= ~LSR_DR;
 		}
-		uart->fcr = value & 0xc9;	/* enable, DMA mode, trigger */
+		uart->fcr = value & 0xc9; /* enable, DMA mode, trigger */
 		break;
 	case UART_LCR:
 		uart->lcr = value;
@@ -263,7 +262,7 @@ void uart_write(struct uart *uart, unsigned int offset, uint8_t value)
 		break;
 	case UART_LSR:
 	case UART_MSR:
-		return;	/* read-only on a 16550A */
+		return; /* read-only on a 16550A */
 	case UART_SCR:
 		uart->scr = value;
 		return;

@@ -21,7 +21,7 @@ struct uart {
 	void *opaque;
 	uint8_t ier, lcr, mcr, lsr, msr, scr, fcr;
 	uint8_t dll, dlm;
-	bool thr_interrupt;	/* THRE interrupt pending until IIR read or THR write */
+	bool thr_interrupt; /* THRE interrupt pending until IIR read or THR write */
 	bool irq_level;
 	uint8_t rx_fifo[UART_FIFO_SIZE];
 	unsigned int rx_head, rx_count;

@@ -15,16 +15,14 @@ struct kvm_cpuid2 *cpuid_get_supported(int sys_fd, struct vitro_error *err)
 {
 	struct kvm_cpuid2 *cpuid;
 
-	cpuid = calloc(1, sizeof(*cpuid) +
-			  CPUID_MAX_ENTRIES * sizeof(struct kvm_cpuid_entry2));
+	cpuid = calloc(1, sizeof(*cpuid) + CPUID_MAX_ENTRIES * sizeof(struct kvm_cpuid_entry2));
 	if (!cpuid) {
 		vitro_error_set(err, -ENOMEM, "out of memory");
 		return NULL;
 	}
 	cpuid->nent = CPUID_MAX_ENTRIES;
 	if (ioctl(sys_fd, KVM_GET_SUPPORTED_CPUID, cpuid) < 0) {
-		vitro_error_set(err, -errno, "KVM_GET_SUPPORTED_CPUID: %s",
-				strerror(errno));
+		vitro_error_set(err, -errno, "KVM_GET_SUPPORTED_CPUID: %s", strerror(errno));
 		free(cpuid);
 		return NULL;
 	}
@@ -40,8 +38,7 @@ static unsigned int order_base_2(unsigned int n)
 	return shift;
 }
 
-void cpuid_patch_vcpu(struct kvm_cpuid2 *cpuid, unsigned int apic_id,
-		      unsigned int nr_cpus)
+void cpuid_patch_vcpu(struct kvm_cpuid2 *cpuid, unsigned int apic_id, unsigned int nr_cpus)
 {
 	unsigned int core_shift = order_base_2(nr_cpus);
 	unsigned int i;
@@ -51,8 +48,7 @@ void cpuid_patch_vcpu(struct kvm_cpuid2 *cpuid, unsigned int apic_id,
 
 		switch (e->function) {
 		case 0x1:
-			e->ebx = (e->ebx & 0x0000ffffu) |
-				 ((nr_cpus > 255 ? 255 : nr_cpus) << 16) |
+			e->ebx = (e->ebx & 0x0000ffffu) | ((nr_cpus > 255 ? 255 : nr_cpus) << 16) |
 				 ((apic_id & 0xff) << 24);
 			e->ecx |= CPUID_1_ECX_HYPERVISOR;
 			if (nr_cpus > 1)

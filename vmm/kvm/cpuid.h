@@ -12,7 +12,6 @@ struct kvm_cpuid2 *cpuid_get_supported(int sys_fd, struct vitro_error *err);
 
 /* Rewrites the table for the vCPU with this APIC ID in a VM of nr_cpus
  * (one package, one thread per core). */
-void cpuid_patch_vcpu(struct kvm_cpuid2 *cpuid, unsigned int apic_id,
-		      unsigned int nr_cpus);
+void cpuid_patch_vcpu(struct kvm_cpuid2 *cpuid, unsigned int apic_id, unsigned int nr_cpus);
 
 #endif

@@ -42,25 +42,29 @@ int kvm_open(struct kvm_vm *vm, const char *dev_path, struct vitro_error *err)
 		int e = errno;
 
 		if (e == ENOENT)
-			return vitro_error_set(err, -e,
+			return vitro_error_set(
+				err, -e,
 				"%s: not found (this machine has no KVM: enable virtualization in the firmware and load kvm_intel or kvm_amd)",
 				dev_path);
 		if (e == EACCES || e == EPERM)
-			return vitro_error_set(err, -e,
+			return vitro_error_set(
+				err, -e,
 				"%s: permission denied (add yourself to the kvm group: sudo usermod -aG kvm $USER, then log in again)",
 				dev_path);
 		return vitro_error_set(err, -e, "%s: %s", dev_path, strerror(e));
 	}
 	version = ioctl(vm->sys_fd, KVM_GET_API_VERSION, 0);
 	if (version != KVM_API_VERSION)
-		return vitro_error_set(err, -ENOTSUP,
+		return vitro_error_set(
+			err, -ENOTSUP,
 			"%s: KVM API version %d, vitro needs %d (is this really /dev/kvm?)",
 			dev_path, version, KVM_API_VERSION);
 	for (i = 0; i < sizeof(kvm_required_caps) / sizeof(kvm_required_caps[0]); i++)
 		if (ioctl(vm->sys_fd, KVM_CHECK_EXTENSION, kvm_required_caps[i].cap) <= 0)
-			return vitro_error_set(err, -ENOTSUP,
-				"%s: the host kernel lacks %s (use a newer host kernel)",
-				dev_path, kvm_required_caps[i].name);
+			return vitro_error_set(
+				err, -ENOTSUP,
+				"%s: the host kernel lacks %s (use a newer host kernel)", dev_path,
+				kvm_required_caps[i].name);
 	vm->vcpu_mmap_size = ioctl(vm->sys_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (vm->vcpu_mmap_size < (int)sizeof(struct kvm_run))
 		return vitro_error_set(err, -ENOTSUP, "%s: bad KVM_GET_VCPU_MMAP_SIZE", dev_path);
@@ -85,8 +89,8 @@ static int kvm_add_memory(struct kvm_vm *vm, struct vitro_error *err)
 		};
 
 		if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
-			return vitro_error_set(err, -errno,
-				"KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+			return vitro_error_set(err, -errno, "KVM_SET_USER_MEMORY_REGION: %s",
+					       strerror(errno));
 	}
 	return 0;
 }
@@ -101,7 +105,8 @@ int kvm_vm_create(struct kvm_vm *vm, uint64_t mem_bytes, struct vitro_error *err
 		int e = errno;
 
 		if (e == EBUSY)
-			return vitro_error_set(err, -e,
+			return vitro_error_set(
+				err, -e,
 				"/dev/kvm is busy: another hypervisor holds the virtualization extensions (stop it, e.g. VirtualBox, and retry)");
 		return vitro_error_set(err, -e, "KVM_CREATE_VM: %s", strerror(e));
 	}
@@ -117,10 +122,9 @@ int kvm_vm_create(struct kvm_vm *vm, uint64_t mem_bytes, struct vitro_error *err
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (host == MAP_FAILED)
 		return vitro_error_set(err, -errno,
-			"cannot map %llu MiB of guest RAM: %s (lower --mem)",
-			(unsigned long long)(mem_bytes >> 20), strerror(errno));
-	guest_mem_layout(&vm->mem, host, mem_bytes, MACHINE_MMIO_HOLE_START,
-			 MACHINE_MMIO_HOLE_END);
+				       "cannot map %llu MiB of guest RAM: %s (lower --mem)",
+				       (unsigned long long)(mem_bytes >> 20), strerror(errno));
+	guest_mem_layout(&vm->mem, host, mem_bytes, MACHINE_MMIO_HOLE_START, MACHINE_MMIO_HOLE_END);
 	return kvm_add_memory(vm, err);
 }
 

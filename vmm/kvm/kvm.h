@@ -9,7 +9,7 @@
 #include "../guest_mem.h"
 
 struct kvm_vm {
-	int sys_fd;		/* /dev/kvm */
+	int sys_fd; /* /dev/kvm */
 	int vm_fd;
 	int vcpu_mmap_size;
 	unsigned int max_vcpus;

@@ -12,8 +12,7 @@
 #define CR0_ET (1u << 4)
 #define RFLAGS_RESERVED_1 (1u << 1)
 
-int vcpu_create(struct kvm_vm *vm, unsigned int index, struct vcpu *vcpu,
-		struct vitro_error *err)
+int vcpu_create(struct kvm_vm *vm, unsigned int index, struct vcpu *vcpu, struct vitro_error *err)
 {
 	void *run;
 
@@ -21,38 +20,42 @@ int vcpu_create(struct kvm_vm *vm, unsigned int index, struct vcpu *vcpu,
 	vcpu->index = index;
 	vcpu->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, index);
 	if (vcpu->fd < 0)
-		return vitro_error_set(err, -errno, "KVM_CREATE_VCPU %u: %s",
-				       index, strerror(errno));
-	run = mmap(NULL, vm->vcpu_mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		   vcpu->fd, 0);
+		return vitro_error_set(err, -errno, "KVM_CREATE_VCPU %u: %s", index,
+				       strerror(errno));
+	run = mmap(NULL, vm->vcpu_mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu->fd, 0);
 	if (run == MAP_FAILED) {
 		int e = errno;
 
 		close(vcpu->fd);
 		vcpu->fd = -1;
-		return vitro_error_set(err, -e, "mmap of vCPU %u state: %s",
-				       index, strerror(e));
+		return vitro_error_set(err, -e, "mmap of vCPU %u state: %s", index, strerror(e));
 	}
 	vcpu->run = run;
 	vcpu->mmap_size = vm->vcpu_mmap_size;
 	return 0;
 }
 
-int vcpu_set_cpuid(struct vcpu *vcpu, struct kvm_cpuid2 *cpuid,
-		   struct vitro_error *err)
+int vcpu_set_cpuid(struct vcpu *vcpu, struct kvm_cpuid2 *cpuid, struct vitro_error *err)
 {
 	if (ioctl(vcpu->fd, KVM_SET_CPUID2, cpuid) < 0)
-		return vitro_error_set(err, -errno, "KVM_SET_CPUID2 on vCPU %u: %s",
-				       vcpu->index, strerror(errno));
+		return vitro_error_set(err, -errno, "KVM_SET_CPUID2 on vCPU %u: %s", vcpu->index,
+				       strerror(errno));
 	return 0;
 }
 
 static struct kvm_segment flat_segment(uint16_t selector, uint8_t type)
 {
 	return (struct kvm_segment){
-		.base = 0, .limit = 0xffffffff, .selector = selector,
-		.type = type, .present = 1, .dpl = 0, .db = 1, .s = 1,
-		.l = 0, .g = 1,
+		.base = 0,
+		.limit = 0xffffffff,
+		.selector = selector,
+		.type = type,
+		.present = 1,
+		.dpl = 0,
+		.db = 1,
+		.s = 1,
+		.l = 0,
+		.g = 1,
 	};
 }
 
@@ -64,12 +67,16 @@ int vcpu_set_pvh_entry(struct vcpu *vcpu, uint64_t entry, uint64_t start_info_gp
 
 	if (ioctl(vcpu->fd, KVM_GET_SREGS, &sregs) < 0)
 		return vitro_error_set(err, -errno, "KVM_GET_SREGS: %s", strerror(errno));
-	sregs.cs = flat_segment(0x10, 0xb);	/* execute/read, accessed */
+	sregs.cs = flat_segment(0x10, 0xb); /* execute/read, accessed */
 	sregs.ds = sregs.es = sregs.ss = flat_segment(0x18, 0x3); /* read/write, accessed */
 	sregs.fs = sregs.gs = sregs.ds;
 	sregs.tr = (struct kvm_segment){
-		.base = 0, .limit = 0x67, .selector = 0x20, .type = 0xb,
-		.present = 1, .s = 0,
+		.base = 0,
+		.limit = 0x67,
+		.selector = 0x20,
+		.type = 0xb,
+		.present = 1,
+		.s = 0,
 	};
 	sregs.cr0 = CR0_PE | CR0_ET;
 	sregs.cr4 = 0;
@@ -110,10 +117,9 @@ void vcpu_dump_registers(struct vcpu *vcpu, FILE *out)
 	struct kvm_sregs s;
 	struct kvm_regs r;
 
-	if (ioctl(vcpu->fd, KVM_GET_REGS, &r) < 0 ||
-	    ioctl(vcpu->fd, KVM_GET_SREGS, &s) < 0) {
-		fprintf(out, "  (registers of vCPU %u unavailable: %s)\n",
-			vcpu->index, strerror(errno));
+	if (ioctl(vcpu->fd, KVM_GET_REGS, &r) < 0 || ioctl(vcpu->fd, KVM_GET_SREGS, &s) < 0) {
+		fprintf(out, "  (registers of vCPU %u unavailable: %s)\n", vcpu->index,
+			strerror(errno));
 		return;
 	}
 	fprintf(out,
@@ -126,12 +132,10 @@ void vcpu_dump_registers(struct vcpu *vcpu, FILE *out)
 		"  CS %04x (base %llx l %u db %u dpl %u) SS %04x DS %04x TR %04x\n"
 		"  CR0 %08llx CR2 %016llx CR3 %016llx CR4 %08llx EFER %llx\n"
 		"  GDT %llx+%x IDT %llx+%x\n",
-		vcpu->index,
-		r.rip, r.rsp, r.rflags, r.rax, r.rbx, r.rcx, r.rdx, r.rsi,
-		r.rdi, r.rbp, r.r8, r.r9, r.r10, r.r11, r.r12, r.r13, r.r14,
-		r.r15, s.cs.selector, s.cs.base, s.cs.l, s.cs.db, s.cs.dpl,
-		s.ss.selector, s.ds.selector, s.tr.selector, s.cr0, s.cr2,
-		s.cr3, s.cr4, s.efer, s.gdt.base, s.gdt.limit, s.idt.base,
+		vcpu->index, r.rip, r.rsp, r.rflags, r.rax, r.rbx, r.rcx, r.rdx, r.rsi, r.rdi,
+		r.rbp, r.r8, r.r9, r.r10, r.r11, r.r12, r.r13, r.r14, r.r15, s.cs.selector,
+		s.cs.base, s.cs.l, s.cs.db, s.cs.dpl, s.ss.selector, s.ds.selector, s.tr.selector,
+		s.cr0, s.cr2, s.cr3, s.cr4, s.efer, s.gdt.base, s.gdt.limit, s.idt.base,
 		s.idt.limit);
 }
 

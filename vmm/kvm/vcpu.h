@@ -20,11 +20,9 @@ struct vcpu {
 	int has_thread;
 };
 
-int vcpu_create(struct kvm_vm *vm, unsigned int index, struct vcpu *vcpu,
-		struct vitro_error *err);
+int vcpu_create(struct kvm_vm *vm, unsigned int index, struct vcpu *vcpu, struct vitro_error *err);
 
-int vcpu_set_cpuid(struct vcpu *vcpu, struct kvm_cpuid2 *cpuid,
-		   struct vitro_error *err);
+int vcpu_set_cpuid(struct vcpu *vcpu, struct kvm_cpuid2 *cpuid, struct vitro_error *err);
 
 /* PVH entry (Xen's hvm start info ABI): 32-bit protected mode, paging off,
  * flat 4 GiB CS/DS/ES/SS, a 32-bit TSS in TR, EBX = start info address. */

@@ -22,7 +22,7 @@
 #define UART_MCR 4
 #define UART_LSR 5
 #define UART_IER_RDI 0x01
-#define UART_FCR_ENABLE_CLEAR 0x07	/* enable, clear RX and TX */
+#define UART_FCR_ENABLE_CLEAR 0x07 /* enable, clear RX and TX */
 #define UART_LCR_8N1 0x03
 #define UART_LCR_DLAB 0x80
 #define UART_MCR_DTR_RTS_OUT2 0x0b
@@ -30,12 +30,12 @@
 #define UART_LSR_DR 0x01
 #define UART_LSR_THRE 0x20
 #define UART_TX_FIFO 16
-#define UART_BAUD_DIVISOR 1	/* 115200 */
+#define UART_BAUD_DIVISOR 1 /* 115200 */
 #define RX_RING_SIZE 256
 
 static struct {
 	char buf[RX_RING_SIZE];
-	unsigned int head, tail;	/* written by IRQ / read by the kernel */
+	unsigned int head, tail; /* written by IRQ / read by the kernel */
 } rx_ring;
 
 static unsigned int tx_room;
@@ -85,7 +85,7 @@ static void uart8250_irq(void *opaque)
 		char c = uart_in(UART_RBR);
 		unsigned int next = (rx_ring.head + 1) % RX_RING_SIZE;
 
-		if (next != READ_ONCE(rx_ring.tail)) {	/* else drop: ring full */
+		if (next != READ_ONCE(rx_ring.tail)) { /* else drop: ring full */
 			rx_ring.buf[rx_ring.head] = c;
 			WRITE_ONCE(rx_ring.head, next);
 		}

@@ -4,8 +4,8 @@
 
 /* Finds the next word; sets *key_len to the length before '=' (or the whole
  * word). Returns the start, or NULL at the end. *next is set past the word. */
-static const char *next_word(const char *p, size_t *key_len, const char **value,
-			     size_t *value_len, const char **next)
+static const char *next_word(const char *p, size_t *key_len, const char **value, size_t *value_len,
+			     const char **next)
 {
 	bool in_quotes = false;
 	const char *start;

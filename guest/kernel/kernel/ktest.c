@@ -9,8 +9,7 @@
 
 extern const struct ktest __start_ktests[], __stop_ktests[];
 
-void ktest_fail(struct ktest_ctx *ctx, const char *file, int line,
-		const char *fmt, ...)
+void ktest_fail(struct ktest_ctx *ctx, const char *file, int line, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;

@@ -38,8 +38,8 @@ static void apply_log_level(const char *cmdline)
 		console_loglevel = LOGLEVEL_WARNING;
 	if (cmdline_has(cmdline, "debug"))
 		console_loglevel = LOGLEVEL_DEBUG;
-	if (cmdline_get(cmdline, "loglevel", value, sizeof(value)) &&
-	    value[0] >= '0' && value[0] <= '9' && !value[1])
+	if (cmdline_get(cmdline, "loglevel", value, sizeof(value)) && value[0] >= '0' &&
+	    value[0] <= '9' && !value[1])
 		console_loglevel = value[0] - '0';
 }
 
@@ -77,13 +77,12 @@ static void print_banner(void)
 
 	pr_info("Vitro kernel %s (x86-64, %s)\n", VITRO_VERSION,
 		boot_info.has_fdt ? "PVH + device tree" : "PVH");
-	pr_info("CPUs: %u (from %s), memory: %llu MiB in %u regions\n",
-		boot_info.nr_cpus, boot_info.cpu_source,
-		(unsigned long long)(boot_info.ram_bytes >> 20), boot_info.nr_memory);
+	pr_info("CPUs: %u (from %s), memory: %llu MiB in %u regions\n", boot_info.nr_cpus,
+		boot_info.cpu_source, (unsigned long long)(boot_info.ram_bytes >> 20),
+		boot_info.nr_memory);
 	pr_info("Command line: %s\n", boot_info.cmdline);
 	if (boot_info.initrd_size)
-		pr_info("initrd: %llu bytes at 0x%llx\n",
-			(unsigned long long)boot_info.initrd_size,
+		pr_info("initrd: %llu bytes at 0x%llx\n", (unsigned long long)boot_info.initrd_size,
 			(unsigned long long)boot_info.initrd_phys);
 	print_boot_time(now);
 }

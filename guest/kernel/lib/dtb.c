@@ -15,8 +15,7 @@
 
 static uint32_t be32(const uint8_t *p)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
 static bool in_block(uint32_t off, uint32_t len, uint32_t size)
@@ -48,9 +47,8 @@ int dtb_open(struct dtb *dtb, const void *blob, size_t size)
 	dtb->strings_size = be32(h + 32);
 	dtb->struct_size = be32(h + 36);
 	if (!in_block(dtb->struct_off, dtb->struct_size, total) ||
-	    !in_block(dtb->strings_off, dtb->strings_size, total) ||
-	    (dtb->struct_off & 3) || (dtb->struct_size & 3) ||
-	    dtb->struct_size < 8)
+	    !in_block(dtb->strings_off, dtb->strings_size, total) || (dtb->struct_off & 3) ||
+	    (dtb->struct_size & 3) || dtb->struct_size < 8)
 		return -EINVAL;
 	return 0;
 }
@@ -165,8 +163,7 @@ static bool name_matches(const char *node_name, const char *component, size_t le
 {
 	if (strncmp(node_name, component, len))
 		return false;
-	return node_name[len] == '\0' ||
-	       (node_name[len] == '@' && !memchr(component, '@', len));
+	return node_name[len] == '\0' || (node_name[len] == '@' && !memchr(component, '@', len));
 }
 
 int dtb_find_node(const struct dtb *dtb, const char *path)
@@ -194,8 +191,7 @@ int dtb_find_node(const struct dtb *dtb, const char *path)
 	return node;
 }
 
-const void *dtb_get_prop(const struct dtb *dtb, int node, const char *name,
-			 uint32_t *len)
+const void *dtb_get_prop(const struct dtb *dtb, int node, const char *name, uint32_t *len)
 {
 	uint32_t off;
 
@@ -208,7 +204,7 @@ const void *dtb_get_prop(const struct dtb *dtb, int node, const char *name,
 		if (tok == FDT_NOP)
 			continue;
 		if (tok != FDT_PROP)
-			return NULL;	/* properties come before children */
+			return NULL; /* properties come before children */
 		if (!next_token(dtb, off))
 			return NULL;
 		plen = be32(dtb->blob + dtb->struct_off + off + 4);
@@ -216,8 +212,7 @@ const void *dtb_get_prop(const struct dtb *dtb, int node, const char *name,
 		if (name_off >= dtb->strings_size)
 			return NULL;
 		pname = (const char *)dtb->blob + dtb->strings_off + name_off;
-		if (strnlen(pname, dtb->strings_size - name_off) ==
-		    dtb->strings_size - name_off)
+		if (strnlen(pname, dtb->strings_size - name_off) == dtb->strings_size - name_off)
 			return NULL;
 		if (!strcmp(pname, name)) {
 			if (len)

@@ -6,7 +6,7 @@
 struct format_out {
 	char *buf;
 	size_t size;
-	size_t len;	/* characters produced so far, even past size */
+	size_t len; /* characters produced so far, even past size */
 };
 
 static void out_char(struct format_out *out, char c)
@@ -25,7 +25,7 @@ static void out_repeat(struct format_out *out, char c, int n)
 struct format_spec {
 	bool left, zero, plus, space, alt, upper;
 	int width;
-	int precision;	/* -1: none */
+	int precision; /* -1: none */
 	unsigned int base;
 };
 
@@ -75,8 +75,7 @@ static void out_number(struct format_out *out, uint64_t value, bool negative,
 		out_repeat(out, ' ', pad);
 }
 
-static void out_string(struct format_out *out, const char *s,
-		       const struct format_spec *spec)
+static void out_string(struct format_out *out, const char *s, const struct format_spec *spec)
 {
 	int n = 0, pad;
 
@@ -99,12 +98,23 @@ static const char *parse_flags(const char *fmt, struct format_spec *spec)
 {
 	for (;; fmt++) {
 		switch (*fmt) {
-		case '-': spec->left = true; break;
-		case '0': spec->zero = true; break;
-		case '+': spec->plus = true; break;
-		case ' ': spec->space = true; break;
-		case '#': spec->alt = true; break;
-		default: return fmt;
+		case '-':
+			spec->left = true;
+			break;
+		case '0':
+			spec->zero = true;
+			break;
+		case '+':
+			spec->plus = true;
+			break;
+		case ' ':
+			spec->space = true;
+			break;
+		case '#':
+			spec->alt = true;
+			break;
+		default:
+			return fmt;
 		}
 	}
 }
@@ -133,35 +143,57 @@ static const char *parse_length(const char *fmt, enum format_length *len)
 		return fmt + 2;
 	}
 	switch (*fmt) {
-	case 'h': *len = LEN_SHORT; return fmt + 1;
-	case 'l': *len = LEN_LONG; return fmt + 1;
-	case 'z': case 't': *len = LEN_SIZE; return fmt + 1;
-	case 'j': *len = LEN_LLONG; return fmt + 1;
-	default: return fmt;
+	case 'h':
+		*len = LEN_SHORT;
+		return fmt + 1;
+	case 'l':
+		*len = LEN_LONG;
+		return fmt + 1;
+	case 'z':
+	case 't':
+		*len = LEN_SIZE;
+		return fmt + 1;
+	case 'j':
+		*len = LEN_LLONG;
+		return fmt + 1;
+	default:
+		return fmt;
 	}
 }
 
 static int64_t fetch_signed(enum format_length len, va_list *ap)
 {
 	switch (len) {
-	case LEN_CHAR: return (signed char)va_arg(*ap, int);
-	case LEN_SHORT: return (short)va_arg(*ap, int);
-	case LEN_LONG: return va_arg(*ap, long);
-	case LEN_LLONG: return va_arg(*ap, long long);
-	case LEN_SIZE: return va_arg(*ap, long);	/* ssize_t, ptrdiff_t */
-	default: return va_arg(*ap, int);
+	case LEN_CHAR:
+		return (signed char)va_arg(*ap, int);
+	case LEN_SHORT:
+		return (short)va_arg(*ap, int);
+	case LEN_LONG:
+		return va_arg(*ap, long);
+	case LEN_LLONG:
+		return va_arg(*ap, long long);
+	case LEN_SIZE:
+		return va_arg(*ap, long); /* ssize_t, ptrdiff_t */
+	default:
+		return va_arg(*ap, int);
 	}
 }
 
 static uint64_t fetch_unsigned(enum format_length len, va_list *ap)
 {
 	switch (len) {
-	case LEN_CHAR: return (unsigned char)va_arg(*ap, unsigned int);
-	case LEN_SHORT: return (unsigned short)va_arg(*ap, unsigned int);
-	case LEN_LONG: return va_arg(*ap, unsigned long);
-	case LEN_LLONG: return va_arg(*ap, unsigned long long);
-	case LEN_SIZE: return va_arg(*ap, size_t);
-	default: return va_arg(*ap, unsigned int);
+	case LEN_CHAR:
+		return (unsigned char)va_arg(*ap, unsigned int);
+	case LEN_SHORT:
+		return (unsigned short)va_arg(*ap, unsigned int);
+	case LEN_LONG:
+		return va_arg(*ap, unsigned long);
+	case LEN_LLONG:
+		return va_arg(*ap, unsigned long long);
+	case LEN_SIZE:
+		return va_arg(*ap, size_t);
+	default:
+		return va_arg(*ap, unsigned int);
 	}
 }
 
@@ -196,8 +228,7 @@ int format_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 		case 'd':
 		case 'i':
 			sv = fetch_signed(len, &ap);
-			out_number(&out, sv < 0 ? -(uint64_t)sv : (uint64_t)sv,
-				   sv < 0, &spec);
+			out_number(&out, sv < 0 ? -(uint64_t)sv : (uint64_t)sv, sv < 0, &spec);
 			break;
 		case 'u':
 			out_number(&out, fetch_unsigned(len, &ap), false, &spec);
@@ -236,7 +267,7 @@ int format_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 			out_char(&out, '%');
 			break;
 		case '\0':
-			fmt--;	/* lone '%' at the end: print nothing more */
+			fmt--; /* lone '%' at the end: print nothing more */
 			break;
 		default:
 			out_char(&out, '%');

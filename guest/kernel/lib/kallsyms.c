@@ -3,8 +3,8 @@
 #include <vitro/kallsyms.h>
 #include <vitro/string.h>
 
-const char *kallsyms_lookup_in(const struct kallsyms_table *t, uint64_t addr,
-			       uint64_t *offset, uint64_t *size)
+const char *kallsyms_lookup_in(const struct kallsyms_table *t, uint64_t addr, uint64_t *offset,
+			       uint64_t *size)
 {
 	uint64_t lo = 0, hi = t->nr_symbols, end;
 

@@ -8,10 +8,7 @@ void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *ret = dst;
 
-	__asm__ __volatile__("rep movsb"
-			     : "+D"(dst), "+S"(src), "+c"(n)
-			     :
-			     : "memory");
+	__asm__ __volatile__("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
 	return ret;
 }
 
@@ -23,10 +20,7 @@ void *memmove(void *dst, const void *src, size_t n)
 	if ((uintptr_t)dst - (uintptr_t)src >= n)
 		return memcpy(dst, src, n);
 	/* Overlapping with dst above src: copy backwards. */
-	__asm__ __volatile__("std\n\trep movsb\n\tcld"
-			     : "+D"(d), "+S"(s), "+c"(n)
-			     :
-			     : "memory");
+	__asm__ __volatile__("std\n\trep movsb\n\tcld" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
 	return dst;
 }
 
@@ -34,10 +28,7 @@ void *memset(void *dst, int c, size_t n)
 {
 	void *ret = dst;
 
-	__asm__ __volatile__("rep stosb"
-			     : "+D"(dst), "+c"(n)
-			     : "a"(c)
-			     : "memory");
+	__asm__ __volatile__("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");
 	return ret;
 }
 

@@ -49,8 +49,8 @@ int boot_info_parse_pvh(uint64_t start_info_phys)
 		const struct hvm_memmap_table_entry *e = phys_to_virt(si->memmap_paddr);
 
 		for (i = 0; i < si->memmap_entries && i < BOOT_MEMORY_MAX; i++) {
-			boot_info.memory[i] = (struct boot_memory_region){
-				e[i].addr, e[i].size, e[i].type };
+			boot_info.memory[i] =
+				(struct boot_memory_region){ e[i].addr, e[i].size, e[i].type };
 			if (e[i].type == E820_RAM)
 				boot_info.ram_bytes += e[i].size;
 		}

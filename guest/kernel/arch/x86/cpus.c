@@ -15,7 +15,7 @@
 struct mp_floating_pointer {
 	char signature[4];
 	uint32_t config_phys;
-	uint8_t length;		/* in 16-byte units */
+	uint8_t length; /* in 16-byte units */
 	uint8_t revision;
 	uint8_t checksum;
 	uint8_t features[5];
@@ -54,8 +54,8 @@ static const struct mp_floating_pointer *mp_scan(uint64_t phys, uint64_t len)
 	for (off = 0; off + 16 <= len; off += 16) {
 		const struct mp_floating_pointer *fp = phys_to_virt(phys + off);
 
-		if (!memcmp(fp->signature, MP_FLOATING_SIGNATURE, 4) &&
-		    fp->length == 1 && checksum_ok(fp, 16))
+		if (!memcmp(fp->signature, MP_FLOATING_SIGNATURE, 4) && fp->length == 1 &&
+		    checksum_ok(fp, 16))
 			return fp;
 	}
 	return NULL;
@@ -68,15 +68,14 @@ static bool cpus_from_mp_table(void)
 	const uint8_t *entry, *end;
 	unsigned int i;
 
-	fp = mp_scan(0x9fc00, 1024);	/* last KiB of base memory (EBDA) */
+	fp = mp_scan(0x9fc00, 1024); /* last KiB of base memory (EBDA) */
 	if (!fp)
 		fp = mp_scan(0xf0000, 0x10000);
 	if (!fp || !fp->config_phys || fp->config_phys >= 0x100000)
 		return false;
 	cfg = phys_to_virt(fp->config_phys);
-	if (memcmp(cfg->signature, MP_CONFIG_SIGNATURE, 4) ||
-	    cfg->length < sizeof(*cfg) || fp->config_phys + cfg->length > 0x100000 ||
-	    !checksum_ok(cfg, cfg->length))
+	if (memcmp(cfg->signature, MP_CONFIG_SIGNATURE, 4) || cfg->length < sizeof(*cfg) ||
+	    fp->config_phys + cfg->length > 0x100000 || !checksum_ok(cfg, cfg->length))
 		return false;
 	entry = (const uint8_t *)(cfg + 1);
 	end = (const uint8_t *)cfg + cfg->length;
@@ -85,12 +84,11 @@ static bool cpus_from_mp_table(void)
 		if (entry[0] == MP_ENTRY_PROCESSOR) {
 			if (entry + 20 > end)
 				break;
-			if ((entry[3] & MP_PROCESSOR_ENABLED) &&
-			    boot_info.nr_cpus < BOOT_CPUS_MAX)
+			if ((entry[3] & MP_PROCESSOR_ENABLED) && boot_info.nr_cpus < BOOT_CPUS_MAX)
 				boot_info.cpu_apic_ids[boot_info.nr_cpus++] = entry[1];
 			entry += 20;
 		} else {
-			entry += 8;	/* bus, IOAPIC, interrupt entries */
+			entry += 8; /* bus, IOAPIC, interrupt entries */
 		}
 	}
 	return boot_info.nr_cpus > 0;

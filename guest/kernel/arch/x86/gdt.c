@@ -28,11 +28,10 @@ void gdt_init(void)
 	uint64_t base = (uint64_t)&boot_tss, limit = sizeof(boot_tss) - 1;
 
 	boot_tss.ist[0] = (uint64_t)double_fault_stack + IST_STACK_SIZE;
-	boot_tss.iomap_base = sizeof(boot_tss);	/* no I/O bitmap */
+	boot_tss.iomap_base = sizeof(boot_tss); /* no I/O bitmap */
 	/* 64-bit available TSS descriptor (type 9), 16 bytes. */
-	gdt_table[GDT_TSS / 8] = (limit & 0xffff) | (base & 0xffffff) << 16 |
-				 0x89ull << 40 | ((limit >> 16) & 0xf) << 48 |
-				 ((base >> 24) & 0xff) << 56;
+	gdt_table[GDT_TSS / 8] = (limit & 0xffff) | (base & 0xffffff) << 16 | 0x89ull << 40 |
+				 ((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56;
 	gdt_table[GDT_TSS / 8 + 1] = base >> 32;
 	__asm__ __volatile__("ltr %w0" : : "r"(GDT_TSS));
 }

@@ -32,8 +32,8 @@ static inline uint64_t rdtsc(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
-static inline void cpuid(uint32_t leaf, uint32_t subleaf, uint32_t *a,
-			 uint32_t *b, uint32_t *c, uint32_t *d)
+static inline void cpuid(uint32_t leaf, uint32_t subleaf, uint32_t *a, uint32_t *b, uint32_t *c,
+			 uint32_t *d)
 {
 	__asm__ __volatile__("cpuid"
 			     : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)
@@ -50,8 +50,7 @@ static inline uint64_t rdmsr(uint32_t msr)
 
 static inline void wrmsr(uint32_t msr, uint64_t v)
 {
-	__asm__ __volatile__("wrmsr" : : "c"(msr), "a"((uint32_t)v),
-			     "d"((uint32_t)(v >> 32)));
+	__asm__ __volatile__("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
 
 static inline uint64_t read_cr2(void)

@@ -32,7 +32,6 @@ __noreturn void panic(const char *fmt, ...)
 	va_end(ap);
 	pr_emerg("Kernel panic - not syncing: %s\n", msg);
 	__asm__ __volatile__("mov %%rbp, %0" : "=r"(rbp));
-	backtrace_print((uint64_t)__builtin_return_address(0),
-			*(const uint64_t *)rbp);
+	backtrace_print((uint64_t)__builtin_return_address(0), *(const uint64_t *)rbp);
 	machine_exit(GUEST_EXIT_PANIC);
 }

@@ -15,7 +15,7 @@
 #include "io.h"
 
 #define IDT_ENTRIES 256
-#define GATE_INTERRUPT 0x8e	/* present, DPL 0, 64-bit interrupt gate */
+#define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
 #define TRAP_STUB_STRIDE 16
 #define IST_DOUBLE_FAULT 1
 
@@ -46,12 +46,27 @@ static struct {
 struct trap_fixup_record trap_last_fixup;
 
 static const char *const exception_names[TRAP_NR_EXCEPTIONS] = {
-	"divide error", "debug", "NMI", "breakpoint", "overflow",
-	"bound range exceeded", "invalid opcode", "device not available",
-	"double fault", "coprocessor segment overrun", "invalid TSS",
-	"segment not present", "stack-segment fault", "general protection fault",
-	"page fault", "reserved", "x87 floating-point error", "alignment check",
-	"machine check", "SIMD floating-point error", "virtualization exception",
+	"divide error",
+	"debug",
+	"NMI",
+	"breakpoint",
+	"overflow",
+	"bound range exceeded",
+	"invalid opcode",
+	"device not available",
+	"double fault",
+	"coprocessor segment overrun",
+	"invalid TSS",
+	"segment not present",
+	"stack-segment fault",
+	"general protection fault",
+	"page fault",
+	"reserved",
+	"x87 floating-point error",
+	"alignment check",
+	"machine check",
+	"SIMD floating-point error",
+	"virtualization exception",
 	"control protection exception",
 };
 
@@ -103,9 +118,8 @@ static void print_symbol(const char *prefix, uint64_t addr)
 	const char *name = kallsyms_lookup(addr, &offset, &size);
 
 	if (name)
-		pr_emerg("%s[<%016llx>] %s+0x%llx/0x%llx\n", prefix,
-			 (unsigned long long)addr, name, (unsigned long long)offset,
-			 (unsigned long long)size);
+		pr_emerg("%s[<%016llx>] %s+0x%llx/0x%llx\n", prefix, (unsigned long long)addr, name,
+			 (unsigned long long)offset, (unsigned long long)size);
 	else
 		pr_emerg("%s[<%016llx>] ?\n", prefix, (unsigned long long)addr);
 }
@@ -138,9 +152,9 @@ static void backtrace_print_continue(uint64_t return_address, uint64_t rbp)
 			break;
 		if (!record[1])
 			break;
-		print_symbol("  ", record[1] - 1);	/* the call, not after it */
+		print_symbol("  ", record[1] - 1); /* the call, not after it */
 		if (record[0] <= rbp)
-			break;	/* frames only go up the stack */
+			break; /* frames only go up the stack */
 		rbp = record[0];
 	}
 }
@@ -154,12 +168,11 @@ static void backtrace_print_trap(const struct trap_frame *f)
 	const uint8_t *code = (const uint8_t *)f->rip;
 	const char *name = kallsyms_lookup(f->rip, &offset, NULL);
 
-	if (name && offset == 1 && code[-1] == 0x55)	/* after push %rbp */
+	if (name && offset == 1 && code[-1] == 0x55) /* after push %rbp */
 		rsp += 8;
 	else if (!name || offset != 0)
 		rsp = 0;
-	if (rsp && rsp >= (uint64_t)boot_stack_bottom &&
-	    rsp + 8 <= (uint64_t)boot_stack_top) {
+	if (rsp && rsp >= (uint64_t)boot_stack_bottom && rsp + 8 <= (uint64_t)boot_stack_top) {
 		backtrace_print(f->rip, 0);
 		backtrace_print_continue(*(const uint64_t *)rsp, f->rbp);
 		return;
@@ -171,8 +184,7 @@ void trap_dump(const struct trap_frame *f)
 {
 	pr_emerg("RIP: %04llx:%016llx RFLAGS: %08llx\n", (unsigned long long)f->cs,
 		 (unsigned long long)f->rip, (unsigned long long)f->rflags);
-	pr_emerg("RSP: %04llx:%016llx\n", (unsigned long long)f->ss,
-		 (unsigned long long)f->rsp);
+	pr_emerg("RSP: %04llx:%016llx\n", (unsigned long long)f->ss, (unsigned long long)f->rsp);
 	pr_emerg("RAX: %016llx RBX: %016llx RCX: %016llx\n", (unsigned long long)f->rax,
 		 (unsigned long long)f->rbx, (unsigned long long)f->rcx);
 	pr_emerg("RDX: %016llx RSI: %016llx RDI: %016llx\n", (unsigned long long)f->rdx,
@@ -192,21 +204,21 @@ void trap_dump(const struct trap_frame *f)
 static __noreturn void exception_die(struct trap_frame *f)
 {
 	static int nested;
-	const char *name = f->vector < TRAP_NR_EXCEPTIONS && exception_names[f->vector]
-				   ? exception_names[f->vector] : "reserved exception";
+	const char *name = f->vector < TRAP_NR_EXCEPTIONS && exception_names[f->vector] ?
+				   exception_names[f->vector] :
+				   "reserved exception";
 
 	irq_disable();
 	if (nested++)
-		machine_exit(GUEST_EXIT_PANIC);	/* faulted while reporting */
-	pr_emerg("\nException %llu (%s), error code 0x%llx",
-		 (unsigned long long)f->vector, name,
+		machine_exit(GUEST_EXIT_PANIC); /* faulted while reporting */
+	pr_emerg("\nException %llu (%s), error code 0x%llx", (unsigned long long)f->vector, name,
 		 (unsigned long long)f->error_code);
 	if (f->vector == TRAP_PAGE_FAULT)
-		pr_emerg(", address 0x%016llx (%s, %s)",
-			 (unsigned long long)read_cr2(),
+		pr_emerg(", address 0x%016llx (%s, %s)", (unsigned long long)read_cr2(),
 			 f->error_code & 1 ? "protection violation" : "not present",
-			 f->error_code & 16 ? "instruction fetch"
-			 : f->error_code & 2 ? "write" : "read");
+			 f->error_code & 16 ? "instruction fetch" :
+			 f->error_code & 2  ? "write" :
+					      "read");
 	pr_emerg("\n");
 	trap_dump(f);
 	pr_emerg("Kernel panic - not syncing: unhandled %s in kernel mode\n", name);
@@ -226,9 +238,10 @@ void trap_dispatch(struct trap_frame *f)
 	}
 	fixup = extable_find(f->rip);
 	if (fixup) {
-		trap_last_fixup = (struct trap_fixup_record){
-			f->vector, f->error_code,
-			f->vector == TRAP_PAGE_FAULT ? read_cr2() : 0, f->rip };
+		trap_last_fixup =
+			(struct trap_fixup_record){ f->vector, f->error_code,
+						    f->vector == TRAP_PAGE_FAULT ? read_cr2() : 0,
+						    f->rip };
 		f->rip = fixup->fixup;
 		return;
 	}

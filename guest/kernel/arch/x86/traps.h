@@ -11,7 +11,7 @@ struct trap_frame {
 	uint64_t r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
 	uint64_t rax, rcx, rdx, rsi, rdi;
 	uint64_t vector, error_code;
-	uint64_t rip, cs, rflags, rsp, ss;	/* pushed by the CPU */
+	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
 };
 
 #define TRAP_DIVIDE_ERROR 0
@@ -20,7 +20,7 @@ struct trap_frame {
 #define TRAP_GENERAL_PROTECTION 13
 #define TRAP_PAGE_FAULT 14
 #define TRAP_NR_EXCEPTIONS 32
-#define IRQ_VECTOR_BASE 0x20	/* ISA IRQ n arrives on vector 0x20 + n */
+#define IRQ_VECTOR_BASE 0x20 /* ISA IRQ n arrives on vector 0x20 + n */
 #define SPURIOUS_VECTOR 0xff
 
 /* A fault at `fault` resumes at `fixup` instead of crashing (user copies,
@@ -30,9 +30,9 @@ struct extable_entry {
 	uint64_t fixup;
 };
 
-#define TRAP_EXTABLE_ENTRY(fault, fixup)                        \
-	".pushsection .extable, \"a\"\n\t.balign 8\n\t.quad " #fault \
-	", " #fixup "\n\t.popsection\n\t"
+#define TRAP_EXTABLE_ENTRY(fault, fixup)                                         \
+	".pushsection .extable, \"a\"\n\t.balign 8\n\t.quad " #fault ", " #fixup \
+	"\n\t.popsection\n\t"
 
 /* The last exception a fixup recovered from, for the code that resumes. */
 struct trap_fixup_record {

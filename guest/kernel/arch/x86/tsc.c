@@ -8,7 +8,7 @@
 #define PIT_CHANNEL0 0x40
 #define PIT_COMMAND 0x43
 #define PIT_HZ 1193182u
-#define PIT_CALIBRATE_TICKS 11932u	/* 10 ms */
+#define PIT_CALIBRATE_TICKS 11932u /* 10 ms */
 
 static uint32_t tsc_khz_from_cpuid(void)
 {
@@ -32,7 +32,7 @@ static uint16_t pit_read_channel0(void)
 {
 	uint8_t lo, hi;
 
-	outb(PIT_COMMAND, 0x00);	/* latch channel 0 */
+	outb(PIT_COMMAND, 0x00); /* latch channel 0 */
 	lo = inb(PIT_CHANNEL0);
 	hi = inb(PIT_CHANNEL0);
 	return (uint16_t)(hi << 8 | lo);
@@ -45,12 +45,12 @@ static uint32_t tsc_khz_from_pit(void)
 	uint64_t tsc0, tsc1;
 	unsigned int spins = 0;
 
-	outb(PIT_COMMAND, 0x34);	/* channel 0, lo/hi, mode 2 */
+	outb(PIT_COMMAND, 0x34); /* channel 0, lo/hi, mode 2 */
 	outb(PIT_CHANNEL0, 0xff);
 	outb(PIT_CHANNEL0, 0xff);
 	start = pit_read_channel0();
 	if (start == 0xffff && pit_read_channel0() == 0xffff)
-		return 0;	/* not counting: no PIT */
+		return 0; /* not counting: no PIT */
 	tsc0 = rdtsc();
 	do {
 		now = pit_read_channel0();

@@ -13,7 +13,7 @@
 struct boot_memory_region {
 	uint64_t addr;
 	uint64_t size;
-	uint32_t type;	/* E820 type */
+	uint32_t type; /* E820 type */
 };
 
 struct boot_info {
@@ -27,11 +27,11 @@ struct boot_info {
 	uint64_t initrd_size;
 	unsigned int nr_cpus;
 	uint32_t cpu_apic_ids[BOOT_CPUS_MAX];
-	const char *cpu_source;	/* "device tree", "MP table", "default" */
+	const char *cpu_source; /* "device tree", "MP table", "default" */
 	uint32_t tsc_khz;
 	const char *tsc_source;
 	uint64_t tsc_at_entry;
-	uint64_t tsc_at_vmm_start;	/* vitro's start, from the FDT; 0 if unknown */
+	uint64_t tsc_at_vmm_start; /* vitro's start, from the FDT; 0 if unknown */
 };
 
 extern struct boot_info boot_info;

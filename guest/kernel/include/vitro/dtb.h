@@ -16,7 +16,7 @@
 
 struct dtb {
 	const uint8_t *blob;
-	uint32_t size;		/* totalsize, validated */
+	uint32_t size; /* totalsize, validated */
 	uint32_t struct_off, struct_size;
 	uint32_t strings_off, strings_size;
 };
@@ -45,8 +45,7 @@ int dtb_next_sibling(const struct dtb *dtb, int node);
 const char *dtb_node_name(const struct dtb *dtb, int node);
 
 /* The property's value and length, or NULL if absent or malformed. */
-const void *dtb_get_prop(const struct dtb *dtb, int node, const char *name,
-			 uint32_t *len);
+const void *dtb_get_prop(const struct dtb *dtb, int node, const char *name, uint32_t *len);
 
 /* Reads a 32- or 64-bit big-endian cell property. Returns 0 or -ENOENT. */
 int dtb_get_u32(const struct dtb *dtb, int node, const char *name, uint32_t *value);

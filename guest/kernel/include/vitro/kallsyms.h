@@ -8,16 +8,16 @@
 
 struct kallsyms_table {
 	uint64_t nr_symbols;
-	const uint64_t *addresses;	/* sorted ascending */
+	const uint64_t *addresses; /* sorted ascending */
 	const uint32_t *name_offsets;
 	const char *names;
-	uint64_t text_end;		/* end of the last symbol's range */
+	uint64_t text_end; /* end of the last symbol's range */
 };
 
 /* Finds the function containing addr. Returns its name and sets *offset and
  * *size, or returns NULL if addr is outside the table. */
-const char *kallsyms_lookup_in(const struct kallsyms_table *table, uint64_t addr,
-			       uint64_t *offset, uint64_t *size);
+const char *kallsyms_lookup_in(const struct kallsyms_table *table, uint64_t addr, uint64_t *offset,
+			       uint64_t *size);
 
 /* The same, over the kernel's own table. */
 const char *kallsyms_lookup(uint64_t addr, uint64_t *offset, uint64_t *size);
