@@ -48,13 +48,14 @@ static void check_props(const struct dtb *dtb, int node)
 		const char *text;
 		uint32_t len, u32;
 		uint64_t u64;
+		uint32_t j;
 		volatile uint8_t sum = 0;
 
 		value = dtb_get_prop(dtb, node, name, &len);
 		if (value) {
 			if (!in_struct_block(dtb, value, len))
 				fail("property value outside the structure block", node);
-			for (uint32_t j = 0; j < len; j++)
+			for (j = 0; j < len; j++)
 				sum += value[j];
 		}
 		if (!dtb_get_u32(dtb, node, name, &u32) && (!value || len != 4))
@@ -70,19 +71,20 @@ static void check_props(const struct dtb *dtb, int node)
 static void walk(const struct dtb *dtb, int node, unsigned int depth,
 		 unsigned int *nr_nodes)
 {
-	int child;
+	const char *name;
+	int child, prev = node;
 
 	if (++*nr_nodes > FUZZ_MAX_NODES || depth > FUZZ_MAX_DEPTH)
 		return;
-	const char *name = dtb_node_name(dtb, node);
-
+	name = dtb_node_name(dtb, node);
 	if (name && !in_struct_block(dtb, name, strlen(name) + 1))
 		fail("node name outside the structure block", node);
 	check_props(dtb, node);
 	for (child = dtb_first_child(dtb, node); child >= 0 && *nr_nodes <= FUZZ_MAX_NODES;
 	     child = dtb_next_sibling(dtb, child)) {
-		if (child <= node)
+		if (child <= prev)
 			fail("child or sibling does not move forward", child);
+		prev = child;
 		walk(dtb, child, depth + 1, nr_nodes);
 	}
 }

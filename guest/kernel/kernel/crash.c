@@ -25,6 +25,18 @@ static __attribute__((noinline)) void crash_divide(void)
 	__asm__ __volatile__("divl %2" : "+a"(eax), "+d"(edx) : "r"(divisor));
 }
 
+/* With an empty IDT no exception can be delivered: the CPU shuts down
+ * (triple fault), which the VMM must report. */
+static __attribute__((noinline)) void crash_triple_fault(void)
+{
+	static const struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) empty_idt = { 0, 0 };
+
+	__asm__ __volatile__("lidt %0\n\tud2" : : "m"(empty_idt));
+}
+
 __noreturn void crash_on_purpose(const char *kind)
 {
 	pr_emerg("crash: %s on purpose\n", kind);
@@ -32,6 +44,8 @@ __noreturn void crash_on_purpose(const char *kind)
 		crash_invalid_opcode();
 	else if (!strcmp(kind, "pagefault"))
 		crash_page_fault();
+	else if (!strcmp(kind, "triple"))
+		crash_triple_fault();
 	else if (!strcmp(kind, "divide"))
 		crash_divide();
 	panic("crash=%s requested", kind);

@@ -1,6 +1,6 @@
 /* `crash=KIND` on the command line makes the kernel fail on purpose, so boot
  * tests can check what a crash report looks like: ud2, pagefault, divide,
- * panic. */
+ * triple (a triple fault the VMM reports), panic. */
 #ifndef KERNEL_CRASH_H
 #define KERNEL_CRASH_H
 
