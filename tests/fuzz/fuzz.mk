@@ -1,1 +1,37 @@
-# placeholder
+# libFuzzer targets over the parsers that read guest- or user-controlled
+# bytes, built with clang, ASan and UBSan. `make fuzz` runs each for
+# FUZZ_SECONDS; tests/fuzz/run-fuzz says how.
+
+FUZZ_SECONDS ?= 60
+FUZZ_DIR := $(BUILD)/fuzz
+FUZZ_SANITIZE := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O1 -g \
+	-fno-omit-frame-pointer -fno-strict-aliasing -MMD -MP $(FUZZ_SANITIZE)
+# Kernel library code builds for the host against the kernel's own headers.
+FUZZ_KERNEL_CFLAGS := -DVITRO_HOST_BUILD -Iguest/kernel/include
+
+FUZZ_TARGETS := fuzz_elf_pvh fuzz_uart fuzz_dtb fuzz_cli
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
+
+# Each target links only the sources it exercises.
+FUZZ_SRCS_fuzz_elf_pvh := vmm/boot/elf_pvh.c vmm/guest_mem.c vmm/error.c
+FUZZ_SRCS_fuzz_uart := vmm/devices/uart.c
+FUZZ_SRCS_fuzz_dtb := guest/kernel/lib/dtb.c
+FUZZ_SRCS_fuzz_cli := vmm/cli.c vmm/error.c
+
+$(FUZZ_DIR)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(FUZZ_DIR)/obj/guest/%.o $(FUZZ_DIR)/obj/tests/fuzz/fuzz_dtb.o: \
+	FUZZ_CFLAGS += $(FUZZ_KERNEL_CFLAGS)
+
+.SECONDEXPANSION:
+$(FUZZ_BINS): $(FUZZ_DIR)/%: $(FUZZ_DIR)/obj/tests/fuzz/%.o \
+		$$(FUZZ_SRCS_$$*:%.c=$(FUZZ_DIR)/obj/%.o)
+	$(CLANG) $(FUZZ_SANITIZE) -o $@ $^
+
+test-binaries: $(FUZZ_BINS)
+
+fuzz: $(FUZZ_BINS)
+	tests/fuzz/run-fuzz $(BUILD) $(FUZZ_SECONDS)

@@ -1,6 +1,7 @@
 /* libFuzzer target: `vitro` command-line parsing (vmm/cli.c). The input is
  * split at NUL bytes into argv[1..]; each argument gets its own exactly-sized
  * allocation so that a read past its terminator trips ASan. */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +63,8 @@ static void parse(int argc, char **argv, const char *default_kernel)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *argv[FUZZ_MAX_ARGS + 2] = { "vitro" };
+	static char program[] = "vitro";
+	char *argv[FUZZ_MAX_ARGS + 2] = { program };
 	int argc = 1, i;
 	size_t start = 0;
 	uint64_t bytes;
