@@ -1,6 +1,6 @@
 # libFuzzer targets over the parsers that read guest- or user-controlled
 # bytes, built with clang, ASan and UBSan. `make fuzz` runs each for
-# FUZZ_SECONDS; tests/fuzz/run-fuzz says how.
+# FUZZ_SECONDS seconds through tests/fuzz/run-fuzz.
 
 FUZZ_SECONDS ?= 60
 FUZZ_DIR := $(BUILD)/fuzz
@@ -12,24 +12,24 @@ FUZZ_KERNEL_CFLAGS := -DVITRO_HOST_BUILD -Iguest/kernel/include
 
 FUZZ_TARGETS := fuzz_elf_pvh fuzz_uart fuzz_dtb fuzz_cli
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
+fuzz_objs = $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(1))
 
-# Each target links only the sources it exercises.
-FUZZ_SRCS_fuzz_elf_pvh := vmm/boot/elf_pvh.c vmm/guest_mem.c vmm/error.c
-FUZZ_SRCS_fuzz_uart := vmm/devices/uart.c
-FUZZ_SRCS_fuzz_dtb := guest/kernel/lib/dtb.c
-FUZZ_SRCS_fuzz_cli := vmm/cli.c vmm/error.c
+# Each target links its harness and only the sources it exercises.
+$(FUZZ_DIR)/fuzz_elf_pvh: $(call fuzz_objs,tests/fuzz/fuzz_elf_pvh.c \
+	vmm/boot/elf_pvh.c vmm/guest_mem.c vmm/error.c)
+$(FUZZ_DIR)/fuzz_uart: $(call fuzz_objs,tests/fuzz/fuzz_uart.c vmm/devices/uart.c)
+$(FUZZ_DIR)/fuzz_dtb: $(call fuzz_objs,tests/fuzz/fuzz_dtb.c guest/kernel/lib/dtb.c)
+$(FUZZ_DIR)/fuzz_cli: $(call fuzz_objs,tests/fuzz/fuzz_cli.c vmm/cli.c vmm/error.c)
+
+$(FUZZ_BINS):
+	$(CLANG) $(FUZZ_SANITIZE) -o $@ $^
 
 $(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
 
-$(FUZZ_DIR)/obj/guest/%.o $(FUZZ_DIR)/obj/tests/fuzz/fuzz_dtb.o: \
-	FUZZ_CFLAGS += $(FUZZ_KERNEL_CFLAGS)
-
-.SECONDEXPANSION:
-$(FUZZ_BINS): $(FUZZ_DIR)/%: $(FUZZ_DIR)/obj/tests/fuzz/%.o \
-		$$(FUZZ_SRCS_$$*:%.c=$(FUZZ_DIR)/obj/%.o)
-	$(CLANG) $(FUZZ_SANITIZE) -o $@ $^
+$(FUZZ_DIR)/obj/guest/%.o: FUZZ_CFLAGS += $(FUZZ_KERNEL_CFLAGS)
+$(FUZZ_DIR)/obj/tests/fuzz/fuzz_dtb.o: FUZZ_CFLAGS += $(FUZZ_KERNEL_CFLAGS)
 
 test-binaries: $(FUZZ_BINS)
 

@@ -13,10 +13,8 @@
 
 static void fail(const char *what, const struct pvh_image *image)
 {
-	fprintf(stderr,
-		"fuzz_elf_pvh: invariant failed: %s (entry 0x%llx, load 0x%llx-0x%llx)\n",
-		what, (unsigned long long)image->entry,
-		(unsigned long long)image->load_start,
+	fprintf(stderr, "fuzz_elf_pvh: invariant failed: %s (entry 0x%llx, load 0x%llx-0x%llx)\n",
+		what, (unsigned long long)image->entry, (unsigned long long)image->load_start,
 		(unsigned long long)image->load_end);
 	abort();
 }
@@ -32,8 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ram = calloc(1, FUZZ_RAM_BYTES);
 		if (!ram)
 			abort();
-		guest_mem_layout(&mem, ram, FUZZ_RAM_BYTES,
-				 MACHINE_MMIO_HOLE_START, MACHINE_MMIO_HOLE_END);
+		guest_mem_layout(&mem, ram, FUZZ_RAM_BYTES, MACHINE_MMIO_HOLE_START,
+				 MACHINE_MMIO_HOLE_END);
 	}
 	if (elf_pvh_load(data, size, &mem, FUZZ_MIN_GPA, &image, &err))
 		return 0;
@@ -45,8 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fail("empty load range", &image);
 	if (image.load_start < FUZZ_MIN_GPA)
 		fail("load range below min_gpa", &image);
-	if (!guest_mem_contains(&mem, image.load_start,
-				image.load_end - image.load_start))
+	if (!guest_mem_contains(&mem, image.load_start, image.load_end - image.load_start))
 		fail("load range outside guest RAM", &image);
 	/* elf_pvh.c rejects an entry "not inside any loaded segment". */
 	if (image.entry < image.load_start || image.entry >= image.load_end)

@@ -33,7 +33,7 @@ struct uart_probe {
 	uint8_t last_transmitted;
 	unsigned int nr_irq_calls;
 	bool irq_level;
-	const char *op;		/* the operation in progress, for reports */
+	const char *op; /* the operation in progress, for reports */
 };
 
 static void fail(const struct uart_probe *probe, const char *what)
@@ -132,8 +132,7 @@ static void do_receive(struct uart *uart, struct uart_probe *probe, uint8_t byte
 		fail(probe, "received byte not at the FIFO tail");
 }
 
-static void do_write(struct uart *uart, struct uart_probe *probe,
-		     unsigned int reg, uint8_t value)
+static void do_write(struct uart *uart, struct uart_probe *probe, unsigned int reg, uint8_t value)
 {
 	unsigned int transmitted = probe->nr_transmitted;
 	bool is_thr = reg == REG_DATA && !(uart->lcr & LCR_DLAB);

@@ -1,1 +1,26 @@
-# placeholder
+# CUnit host unit tests: vitro's library objects plus the guest kernel's
+# host-buildable libraries, in one binary that prints a PASS/FAIL line per test.
+
+UNIT_BIN := $(BUILD)/tests/unit/unit-tests
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_GUEST_SRCS := guest/kernel/lib/format.c guest/kernel/lib/dtb.c \
+	guest/kernel/lib/kallsyms.c guest/kernel/kernel/cmdline.c
+UNIT_OBJS := $(patsubst %.c,$(BUILD)/tests/unit/obj/%.o,$(UNIT_SRCS) $(UNIT_GUEST_SRCS))
+UNIT_CFLAGS := -DVITRO_HOST_BUILD -Iguest/kernel/include
+
+# The loader test also boots the kernel this tree built, when there is one.
+$(BUILD)/tests/unit/obj/tests/unit/test_elf_pvh.o: UNIT_CFLAGS += \
+	-DUNIT_KERNEL_ELF='"$(abspath $(BUILD))/guest/kernel.elf"'
+
+$(UNIT_OBJS): $(BUILD)/tests/unit/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(UNIT_CFLAGS) -c $< -o $@
+
+# vitro's library minus the KVM glue (vm.c, kvm/), which needs /dev/kvm and
+# is covered by the boot suite.
+UNIT_VMM_OBJS := $(filter-out $(BUILD)/host/vmm/vm.o $(BUILD)/host/vmm/kvm/%,$(VMM_LIB_OBJS))
+
+$(UNIT_BIN): $(UNIT_OBJS) $(UNIT_VMM_OBJS)
+	$(CC) $(HOST_CFLAGS) -o $@ $^ -lcunit $(HOST_LDLIBS)
+
+test-binaries: $(UNIT_BIN)

@@ -102,10 +102,6 @@ static int find_pvh_note(const uint8_t *notes, uint64_t len, uint64_t align, uin
 static int check_segment(const Elf64_Phdr *ph, unsigned int index, size_t file_size,
 			 const struct guest_mem *mem, uint64_t min_gpa, struct vitro_error *err)
 {
-	if (ph->p_filesz > ph->p_memsz)
-		return vitro_error_set(
-			err, -ENOEXEC, "segment %u: file size 0x%llx exceeds memory size 0x%llx",
-			index, (unsigned long long)ph->p_filesz, (unsigned long long)ph->p_memsz);
 	if (!range_in(ph->p_offset, ph->p_filesz, file_size))
 		return vitro_error_set(
 			err, -ENOEXEC,
@@ -161,7 +157,16 @@ int elf_pvh_load(const uint8_t *file, size_t file_size, struct guest_mem *mem, u
 				return rc;
 			has_entry = rc;
 		}
-		if (ph->p_type != PT_LOAD || ph->p_memsz == 0)
+		if (ph->p_type != PT_LOAD)
+			continue;
+		/* Checked even for empty segments, which are otherwise skipped,
+		 * so no segment can claim file bytes it does not load. */
+		if (ph->p_filesz > ph->p_memsz)
+			return vitro_error_set(
+				err, -ENOEXEC,
+				"segment %u: file size 0x%llx exceeds memory size 0x%llx", i,
+				(unsigned long long)ph->p_filesz, (unsigned long long)ph->p_memsz);
+		if (ph->p_memsz == 0)
 			continue;
 		rc = check_segment(ph, i, file_size, mem, min_gpa, err);
 		if (rc)

@@ -161,7 +161,7 @@ int dtb_next_sibling(const struct dtb *dtb, int node)
 
 static bool name_matches(const char *node_name, const char *component, size_t len)
 {
-	if (strncmp(node_name, component, len))
+	if (!node_name || strncmp(node_name, component, len))
 		return false;
 	return node_name[len] == '\0' || (node_name[len] == '@' && !memchr(component, '@', len));
 }
