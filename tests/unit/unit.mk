@@ -8,9 +8,10 @@ UNIT_GUEST_SRCS := guest/kernel/lib/format.c guest/kernel/lib/dtb.c \
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/tests/unit/obj/%.o,$(UNIT_SRCS) $(UNIT_GUEST_SRCS))
 UNIT_CFLAGS := -DVITRO_HOST_BUILD -Iguest/kernel/include
 
-# The loader test also boots the kernel this tree built, when there is one.
+# The loader test also loads the kernel this tree built, when there is one.
 $(BUILD)/tests/unit/obj/tests/unit/test_elf_pvh.o: UNIT_CFLAGS += \
-	-DUNIT_KERNEL_ELF='"$(abspath $(BUILD))/guest/kernel.elf"'
+	-DUNIT_KERNEL_ELF='"$(abspath $(BUILD))/guest/kernel.elf"' \
+	-DUNIT_DEFAULT_KERNEL_ELF='"$(CURDIR)/build/guest/kernel.elf"'
 
 $(UNIT_OBJS): $(BUILD)/tests/unit/obj/%.o: %.c
 	@mkdir -p $(@D)

@@ -9,12 +9,15 @@ int bus_register(struct bus *bus, uint64_t base, uint64_t len, const struct bus_
 {
 	unsigned int i;
 
+	/* Inclusive ends, so a range may end exactly at the top of the space. */
+	if (len == 0 || base + (len - 1) < base)
+		return -EINVAL;
 	if (bus->nr_devices == BUS_MAX_DEVICES)
 		return -ENOSPC;
 	for (i = 0; i < bus->nr_devices; i++) {
 		const struct bus_device *d = &bus->devices[i];
 
-		if (base < d->base + d->len && d->base < base + len)
+		if (base <= d->base + (d->len - 1) && d->base <= base + (len - 1))
 			return -EBUSY;
 	}
 	bus->devices[bus->nr_devices++] = (struct bus_device){ base, len, ops, opaque };

@@ -27,8 +27,8 @@ struct bus {
 	struct bus_device devices[BUS_MAX_DEVICES];
 };
 
-/* Returns 0, or -EBUSY if the range overlaps a registered one, -ENOSPC if
- * the bus is full. */
+/* Returns 0, or -EINVAL for an empty or wrapping range, -EBUSY if the range
+ * overlaps a registered one, -ENOSPC if the bus is full. */
 int bus_register(struct bus *bus, uint64_t base, uint64_t len, const struct bus_device_ops *ops,
 		 void *opaque);
 

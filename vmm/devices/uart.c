@@ -125,9 +125,15 @@ void uart_init(struct uart *uart, const struct uart_ops *ops, void *opaque)
 	uart->dll = 0x0c; /* 9600 baud */
 }
 
+/* Without FIFOs (FCR bit 0 clear) the 16550 holds a single byte. */
+static unsigned int uart_rx_capacity(const struct uart *uart)
+{
+	return (uart->fcr & FCR_ENABLE) ? UART_FIFO_SIZE : 1;
+}
+
 static bool uart_rx_push(struct uart *uart, uint8_t byte)
 {
-	if (uart->rx_count == UART_FIFO_SIZE) {
+	if (uart->rx_count >= uart_rx_capacity(uart)) {
 		uart->lsr |= LSR_OE;
 		return false;
 	}
@@ -157,9 +163,6 @@ bool uart_receive(struct uart *uart, uint8_t byte)
 	/* In loopback the receiver is disconnected from the line. */
 	if (uart->mcr & MCR_LOOP)
 		return true;
-	/* Without FIFOs the 16550 holds one byte; FCR enable gives 16. */
-	if (!(uart->fcr & FCR_ENABLE) && uart->rx_count)
-		return false;
 	taken = uart_rx_push(uart, byte);
 	uart_update_irq(uart);
 	return taken;
@@ -169,9 +172,8 @@ unsigned int uart_rx_room(const struct uart *uart)
 {
 	if (uart->mcr & MCR_LOOP)
 		return UART_FIFO_SIZE;
-	if (!(uart->fcr & FCR_ENABLE))
-		return uart->rx_count ? 0 : 1;
-	return UART_FIFO_SIZE - uart->rx_count;
+	return uart->rx_count < uart_rx_capacity(uart) ? uart_rx_capacity(uart) - uart->rx_count :
+							 0;
 }
 
 uint8_t uart_read(struct uart *uart, unsigned int offset)

@@ -102,14 +102,16 @@ uint32_t vcpu_tsc_khz(struct vcpu *vcpu)
 
 uint64_t vcpu_read_tsc(struct vcpu *vcpu)
 {
-	struct {
-		struct kvm_msrs header;
-		struct kvm_msr_entry entry;
-	} msrs = { .header.nmsrs = 1, .entry.index = MSR_IA32_TSC };
+	/* struct kvm_msrs ends in a flexible array: room for one entry. */
+	union {
+		struct kvm_msrs msrs;
+		uint8_t bytes[sizeof(struct kvm_msrs) + sizeof(struct kvm_msr_entry)];
+	} buf = { .msrs.nmsrs = 1 };
 
-	if (ioctl(vcpu->fd, KVM_GET_MSRS, &msrs) != 1)
+	buf.msrs.entries[0].index = MSR_IA32_TSC;
+	if (ioctl(vcpu->fd, KVM_GET_MSRS, &buf) != 1)
 		return 0;
-	return msrs.entry.data;
+	return buf.msrs.entries[0].data;
 }
 
 void vcpu_dump_registers(struct vcpu *vcpu, FILE *out)

@@ -23,7 +23,7 @@ static void out_repeat(struct format_out *out, char c, int n)
 }
 
 struct format_spec {
-	bool left, zero, plus, space, alt, upper;
+	bool left, zero, plus, space, alt, upper, is_signed;
 	int width;
 	int precision; /* -1: none */
 	unsigned int base;
@@ -36,6 +36,7 @@ static void out_number(struct format_out *out, uint64_t value, bool negative,
 	char tmp[24];
 	int n = 0, zeros, pad;
 	const char *prefix = "";
+	bool is_zero = value == 0;
 	int prefix_len;
 
 	while (value) {
@@ -44,21 +45,23 @@ static void out_number(struct format_out *out, uint64_t value, bool negative,
 	}
 	if (n == 0 && spec->precision != 0)
 		tmp[n++] = '0';
+	zeros = spec->precision > n ? spec->precision - n : 0;
+	/* C11 7.21.6.1: '+' and ' ' apply to signed conversions only; '#'
+	 * gives 0x to non-zero hex, and makes octal start with a 0 digit. */
 	if (negative)
 		prefix = "-";
-	else if (spec->plus)
+	else if (spec->is_signed && spec->plus)
 		prefix = "+";
-	else if (spec->space)
+	else if (spec->is_signed && spec->space)
 		prefix = " ";
-	if (spec->alt && spec->base == 16 && !(n == 1 && tmp[0] == '0'))
+	if (spec->alt && spec->base == 16 && !is_zero)
 		prefix = spec->upper ? "0X" : "0x";
-	if (spec->alt && spec->base == 8 && tmp[n - 1] != '0')
+	if (spec->alt && spec->base == 8 && zeros == 0 && (n == 0 || tmp[n - 1] != '0'))
 		prefix = "0";
 	prefix_len = 0;
 	while (prefix[prefix_len])
 		prefix_len++;
 
-	zeros = spec->precision > n ? spec->precision - n : 0;
 	pad = spec->width - n - zeros - prefix_len;
 	if (spec->zero && !spec->left && spec->precision < 0) {
 		zeros += pad > 0 ? pad : 0;
@@ -228,6 +231,7 @@ int format_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 		case 'd':
 		case 'i':
 			sv = fetch_signed(len, &ap);
+			spec.is_signed = true;
 			out_number(&out, sv < 0 ? -(uint64_t)sv : (uint64_t)sv, sv < 0, &spec);
 			break;
 		case 'u':
@@ -244,11 +248,20 @@ int format_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 			spec.base = 8;
 			out_number(&out, fetch_unsigned(len, &ap), false, &spec);
 			break;
-		case 'p':
+		case 'p': {
+			const void *ptr = va_arg(ap, void *);
+
+			/* As the C library: "(nil)" for NULL, else 0x and hex. */
+			spec.precision = -1;
+			if (!ptr) {
+				out_string(&out, "(nil)", &spec);
+				break;
+			}
 			spec.base = 16;
 			spec.alt = true;
-			out_number(&out, (uintptr_t)va_arg(ap, void *), false, &spec);
+			out_number(&out, (uintptr_t)ptr, false, &spec);
 			break;
+		}
 		case 'c': {
 			char c = (char)va_arg(ap, int);
 

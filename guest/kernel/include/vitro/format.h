@@ -1,7 +1,8 @@
 /* printf-style formatting into a bounded buffer, for printk and friends.
  * Supports %d %i %u %x %X %o %c %s %p %% with flags '-', '0', '+', ' ', '#',
  * a field width and precision (also '*'), and the length modifiers hh h l ll
- * z t j. Builds for the host too, where tests compare it with the C library. */
+ * z t j, with the C library's results (%p prints "(nil)" for NULL, as
+ * glibc). Builds for the host too, where tests compare it with the C library. */
 #ifndef VITRO_FORMAT_H
 #define VITRO_FORMAT_H
 
