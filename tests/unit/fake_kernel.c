@@ -59,17 +59,21 @@ void fake_kernel_add_note(struct fake_kernel *k, const char *name, uint32_t name
 	Elf64_Phdr *ph = fake_kernel_phdr(k, FAKE_KERNEL_PH_NOTE);
 	Elf64_Nhdr nh = { .n_namesz = namesz, .n_descsz = descsz, .n_type = type };
 	uint64_t align = ph->p_align == 8 ? 8 : 4;
-	uint8_t *p = k->bytes + k->note_end;
+	uint64_t off = k->note_end - FAKE_KERNEL_NOTE_OFF; /* within the segment */
 	size_t name_copy = strlen(name) + 1;
+	uint8_t *p;
 
 	if (name_copy > namesz)
 		name_copy = namesz;
+	/* gABI layout: the descriptor and the next note start at the segment's
+	 * alignment, counted from the segment start (not the name's padding). */
+	p = k->bytes + FAKE_KERNEL_NOTE_OFF + off;
 	memcpy(p, &nh, sizeof(nh));
-	p += sizeof(nh);
-	memcpy(p, name, name_copy);
-	p += align_up(namesz, align);
-	memcpy(p, desc, descsz);
-	p += align_up(descsz, align);
+	memcpy(p + sizeof(nh), name, name_copy);
+	off = align_up(off + sizeof(nh) + namesz, align);
+	memcpy(k->bytes + FAKE_KERNEL_NOTE_OFF + off, desc, descsz);
+	off = align_up(off + descsz, align);
+	p = k->bytes + FAKE_KERNEL_NOTE_OFF + off;
 	k->note_end = p - k->bytes;
 	ph->p_filesz = ph->p_memsz = k->note_end - FAKE_KERNEL_NOTE_OFF;
 }

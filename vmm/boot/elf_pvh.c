@@ -58,21 +58,22 @@ static int find_pvh_note(const uint8_t *notes, uint64_t len, uint64_t align, uin
 {
 	uint64_t off = 0;
 
+	/* gABI: the name starts after the 12-byte header; the descriptor and
+	 * the next note start at the segment's alignment (4, or 8 for notes
+	 * such as GNU properties), counted from the start of the segment. */
 	if (align != 8)
 		align = 4;
 	while (len - off >= sizeof(Elf64_Nhdr)) {
 		Elf64_Nhdr nh;
-		uint64_t name_off, desc_off, name_len, desc_len;
+		uint64_t name_off, desc_off;
 
 		memcpy(&nh, notes + off, sizeof(nh));
 		name_off = off + sizeof(nh);
-		name_len = ((uint64_t)nh.n_namesz + align - 1) & ~(align - 1);
-		desc_len = ((uint64_t)nh.n_descsz + align - 1) & ~(align - 1);
-		if (!range_in(name_off, name_len, len))
+		if (!range_in(name_off, nh.n_namesz, len))
 			return vitro_error_set(err, -ENOEXEC,
 					       "ELF note name runs past its segment");
-		desc_off = name_off + name_len;
-		if (!range_in(desc_off, desc_len, len))
+		desc_off = (name_off + nh.n_namesz + align - 1) & ~(align - 1);
+		if (!range_in(desc_off, nh.n_descsz, len))
 			return vitro_error_set(err, -ENOEXEC,
 					       "ELF note descriptor runs past its segment");
 		if (nh.n_namesz == 4 && !memcmp(notes + name_off, "Xen", 4) &&
@@ -94,7 +95,9 @@ static int find_pvh_note(const uint8_t *notes, uint64_t len, uint64_t align, uin
 			}
 			return 1;
 		}
-		off = desc_off + desc_len;
+		off = (desc_off + nh.n_descsz + align - 1) & ~(align - 1);
+		if (off > len)
+			break;
 	}
 	return 0;
 }
