@@ -99,6 +99,7 @@ int kvm_vm_create(struct kvm_vm *vm, uint64_t mem_bytes, struct vitro_error *err
 {
 	uint64_t identity_map = KVM_IDENTITY_MAP_GPA;
 	void *host;
+	int rc;
 
 	vm->vm_fd = ioctl(vm->sys_fd, KVM_CREATE_VM, 0);
 	if (vm->vm_fd < 0) {
@@ -114,8 +115,6 @@ int kvm_vm_create(struct kvm_vm *vm, uint64_t mem_bytes, struct vitro_error *err
 		return vitro_error_set(err, -errno, "KVM_SET_TSS_ADDR: %s", strerror(errno));
 	/* Optional: only Intel hosts have it, and only for unrestricted-guest-less CPUs. */
 	ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &identity_map);
-	if (ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0)
-		return vitro_error_set(err, -errno, "KVM_CREATE_IRQCHIP: %s", strerror(errno));
 
 	/* Guest RAM is lazily backed: pages cost nothing until touched. */
 	host = mmap(NULL, mem_bytes, PROT_READ | PROT_WRITE,
@@ -125,7 +124,16 @@ int kvm_vm_create(struct kvm_vm *vm, uint64_t mem_bytes, struct vitro_error *err
 				       "cannot map %llu MiB of guest RAM: %s (lower --mem)",
 				       (unsigned long long)(mem_bytes >> 20), strerror(errno));
 	guest_mem_layout(&vm->mem, host, mem_bytes, MACHINE_MMIO_HOLE_START, MACHINE_MMIO_HOLE_END);
-	return kvm_add_memory(vm, err);
+	rc = kvm_add_memory(vm, err);
+	if (rc)
+		return rc;
+
+	/* After the memory slots: creating the irqchip starts an SRCU grace
+	 * period that a later memslot update would sit out (about 6 ms with
+	 * HZ=250), delaying boot. The irqchip must still precede any vCPU. */
+	if (ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0)
+		return vitro_error_set(err, -errno, "KVM_CREATE_IRQCHIP: %s", strerror(errno));
+	return 0;
 }
 
 int kvm_irq_line(struct kvm_vm *vm, unsigned int gsi, int level)
