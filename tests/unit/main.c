@@ -17,12 +17,19 @@
 #define RESUME_AFTER_ENV "UNIT_RESUME_AFTER"
 #define PRIOR_FAILURES_ENV "UNIT_PRIOR_FAILURES"
 
-static void (*const register_suites[])(void) = {
-	unit_register_cli,	 unit_register_elf_pvh, unit_register_boot,
-	unit_register_fdt,	 unit_register_uart,	unit_register_bus,
-	unit_register_guest_mem, unit_register_console, unit_register_format,
-	unit_register_dtb,	 unit_register_cmdline, unit_register_kallsyms,
-};
+/* Filled before main() by UNIT_REGISTER() in each test file. */
+static void (*register_suites[UNIT_MAX_FILES])(void);
+static unsigned int nr_register_suites;
+
+void unit_add_registrar(void (*fn)(void))
+{
+	if (nr_register_suites == UNIT_MAX_FILES) {
+		fprintf(stderr, "unit-tests: more than %d test files; raise UNIT_MAX_FILES\n",
+			UNIT_MAX_FILES);
+		exit(2);
+	}
+	register_suites[nr_register_suites++] = fn;
+}
 
 static char **saved_argv;
 static int saved_stdout = -1;
@@ -162,7 +169,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "unit-tests: %s\n", CU_get_error_msg());
 		return 2;
 	}
-	for (i = 0; i < ARRAY_SIZE(register_suites); i++)
+	for (i = 0; i < nr_register_suites; i++)
 		register_suites[i]();
 	if (resume_after)
 		skip_reported_tests(resume_after);

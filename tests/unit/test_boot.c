@@ -404,7 +404,9 @@ static CU_TestInfo boot_tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-void unit_register_boot(void)
+static void unit_register_boot(void)
 {
 	unit_add_suite("boot", boot_tests);
 }
+
+UNIT_REGISTER(unit_register_boot)

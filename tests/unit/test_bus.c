@@ -162,7 +162,9 @@ static CU_TestInfo bus_tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-void unit_register_bus(void)
+static void unit_register_bus(void)
 {
 	unit_add_suite("bus", bus_tests);
 }
+
+UNIT_REGISTER(unit_register_bus)

@@ -323,7 +323,9 @@ static CU_TestInfo cli_tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-void unit_register_cli(void)
+static void unit_register_cli(void)
 {
 	unit_add_suite("cli", cli_tests);
 }
+
+UNIT_REGISTER(unit_register_cli)

@@ -100,7 +100,9 @@ static CU_TestInfo cmdline_tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-void unit_register_cmdline(void)
+static void unit_register_cmdline(void)
 {
 	unit_add_suite("cmdline", cmdline_tests);
 }
+
+UNIT_REGISTER(unit_register_cmdline)

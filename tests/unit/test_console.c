@@ -77,7 +77,9 @@ static CU_TestInfo console_tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-void unit_register_console(void)
+static void unit_register_console(void)
 {
 	unit_add_suite("console", console_tests);
 }
+
+UNIT_REGISTER(unit_register_console)

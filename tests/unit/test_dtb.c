@@ -791,7 +791,9 @@ static CU_TestInfo dtb_tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-void unit_register_dtb(void)
+static void unit_register_dtb(void)
 {
 	unit_add_suite("dtb", dtb_tests);
 }
+
+UNIT_REGISTER(unit_register_dtb)

@@ -674,7 +674,7 @@ static CU_TestInfo elf_pvh_tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-void unit_register_elf_pvh(void)
+static void unit_register_elf_pvh(void)
 {
 	CU_pSuite suite = unit_add_suite("elf_pvh", elf_pvh_tests);
 
@@ -683,3 +683,5 @@ void unit_register_elf_pvh(void)
 		CU_add_test(suite, "test_elf_loads_kernel_built_by_this_tree",
 			    test_elf_loads_kernel_built_by_this_tree);
 }
+
+UNIT_REGISTER(unit_register_elf_pvh)

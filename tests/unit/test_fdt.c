@@ -267,7 +267,9 @@ static CU_TestInfo fdt_tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-void unit_register_fdt(void)
+static void unit_register_fdt(void)
 {
 	unit_add_suite("fdt", fdt_tests);
 }
+
+UNIT_REGISTER(unit_register_fdt)

@@ -287,7 +287,9 @@ static CU_TestInfo format_tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-void unit_register_format(void)
+static void unit_register_format(void)
 {
 	unit_add_suite("format", format_tests);
 }
+
+UNIT_REGISTER(unit_register_format)

@@ -109,7 +109,9 @@ static CU_TestInfo guest_mem_tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-void unit_register_guest_mem(void)
+static void unit_register_guest_mem(void)
 {
 	unit_add_suite("guest_mem", guest_mem_tests);
 }
+
+UNIT_REGISTER(unit_register_guest_mem)

@@ -170,7 +170,9 @@ static CU_TestInfo kallsyms_tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-void unit_register_kallsyms(void)
+static void unit_register_kallsyms(void)
 {
 	unit_add_suite("kallsyms", kallsyms_tests);
 }
+
+UNIT_REGISTER(unit_register_kallsyms)

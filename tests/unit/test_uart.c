@@ -460,7 +460,9 @@ static CU_TestInfo uart_tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-void unit_register_uart(void)
+static void unit_register_uart(void)
 {
 	unit_add_suite("uart", uart_tests);
 }
+
+UNIT_REGISTER(unit_register_uart)
