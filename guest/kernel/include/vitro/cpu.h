@@ -1,0 +1,53 @@
+/* The CPU this code runs on and local interrupt control. In the kernel these
+ * are per-CPU data and cli/sti; in a host build (unit tests, benchmarks) the
+ * "current CPU" is a variable tests set to simulate several CPUs, and
+ * interrupts do not exist. */
+#ifndef VITRO_CPU_H
+#define VITRO_CPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Upper bound on CPUs the kernel supports; per-CPU arrays are this long. */
+#define NR_CPUS 256
+
+#ifdef VITRO_HOST_BUILD
+extern unsigned int host_current_cpu;
+
+static inline unsigned int smp_processor_id(void)
+{
+	return host_current_cpu;
+}
+
+static inline unsigned long local_irq_save(void)
+{
+	return 0;
+}
+
+static inline void local_irq_restore(unsigned long flags)
+{
+	(void)flags;
+}
+#else
+/* Until per-CPU data through GS exists (the SMP issue), only CPU 0 runs. */
+static inline unsigned int smp_processor_id(void)
+{
+	return 0;
+}
+
+static inline unsigned long local_irq_save(void)
+{
+	unsigned long flags;
+
+	__asm__ __volatile__("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
+	return flags;
+}
+
+static inline void local_irq_restore(unsigned long flags)
+{
+	if (flags & (1ul << 9)) /* IF */
+		__asm__ __volatile__("sti" : : : "memory");
+}
+#endif
+
+#endif
