@@ -37,6 +37,21 @@ static __attribute__((noinline)) void crash_triple_fault(void)
 	__asm__ __volatile__("lidt %0\n\tud2" : : "m"(empty_idt));
 }
 
+/* Unbounded recursion runs into the guard page below the stack: the fault
+ * cannot be delivered on that stack, so it becomes a double fault on its own
+ * stack, which reports the overflow. */
+static volatile int crash_recursion_limit = 1 << 30; /* never reached */
+
+static __attribute__((noinline)) int crash_stack_overflow(int depth)
+{
+	volatile char frame[256];
+
+	frame[0] = (char)depth;
+	if (depth > crash_recursion_limit)
+		return 0;
+	return crash_stack_overflow(depth + 1) + frame[0];
+}
+
 __noreturn void crash_on_purpose(const char *kind)
 {
 	pr_emerg("crash: %s on purpose\n", kind);
@@ -44,6 +59,8 @@ __noreturn void crash_on_purpose(const char *kind)
 		crash_invalid_opcode();
 	else if (!strcmp(kind, "pagefault"))
 		crash_page_fault();
+	else if (!strcmp(kind, "stackoverflow"))
+		crash_stack_overflow(0);
 	else if (!strcmp(kind, "triple"))
 		crash_triple_fault();
 	else if (!strcmp(kind, "divide"))

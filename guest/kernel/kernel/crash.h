@@ -1,6 +1,7 @@
 /* `crash=KIND` on the command line makes the kernel fail on purpose, so boot
  * tests can check what a crash report looks like: ud2, pagefault, divide,
- * triple (a triple fault the VMM reports), panic. */
+ * stackoverflow (into the boot stack's guard page), triple (a triple fault
+ * the VMM reports), panic. */
 #ifndef KERNEL_CRASH_H
 #define KERNEL_CRASH_H
 

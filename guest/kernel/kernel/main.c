@@ -6,12 +6,16 @@
 #include <vitro/format.h>
 #include <vitro/ktest.h>
 #include <vitro/layout.h>
+#include <vitro/mm.h>
+#include <vitro/mm_stats.h>
+#include <vitro/vmalloc.h>
 #include <vitro/printk.h>
 #include <vitro/string.h>
 
 #include "../../drivers/serial/uart8250.h"
 #include "../arch/x86/apic.h"
 #include "../arch/x86/io.h"
+#include "../arch/x86/mm_init.h"
 #include "../arch/x86/traps.h"
 #include "console_echo.h"
 #include "crash.h"
@@ -19,16 +23,6 @@
 #ifndef VITRO_VERSION
 #define VITRO_VERSION "unknown"
 #endif
-
-extern uint64_t early_pml4[];
-
-/* The identity map was only needed to switch to the higher half; removing it
- * makes NULL and other low addresses fault as they should. */
-static void drop_identity_map(void)
-{
-	early_pml4[0] = 0;
-	write_cr3(read_cr3());
-}
 
 static void apply_log_level(const char *cmdline)
 {
@@ -71,6 +65,19 @@ static void print_boot_time(uint64_t now)
 			boot_info.tsc_khz, boot_info.tsc_source);
 }
 
+static void print_memory(void)
+{
+	struct page_alloc_stats stats;
+	char ms[24];
+
+	page_alloc_get_stats(&stats);
+	pr_info("Memory: %llu KiB free of %llu KiB, %llu KiB reserved (kernel, boot data, page array); set up in %s ms\n",
+		(unsigned long long)(stats.free_pages * (PAGE_SIZE / 1024)),
+		(unsigned long long)(mm_boot_report.ram_bytes >> 10),
+		(unsigned long long)(mm_boot_report.reserved_bytes >> 10),
+		format_ms(ms, sizeof(ms), mm_boot_report.setup_cycles));
+}
+
 static void print_banner(void)
 {
 	uint64_t now = rdtsc();
@@ -84,7 +91,34 @@ static void print_banner(void)
 	if (boot_info.initrd_size)
 		pr_info("initrd: %llu bytes at 0x%llx\n", (unsigned long long)boot_info.initrd_size,
 			(unsigned long long)boot_info.initrd_phys);
+	print_memory();
 	print_boot_time(now);
+}
+
+/* `memstats` on the command line: what /proc/buddyinfo, /proc/slabinfo and
+ * /proc/meminfo will show, after boot. */
+static void print_memory_statistics(void)
+{
+	size_t (*const formatters[])(char *, size_t) = { mm_format_buddyinfo, mm_format_slabinfo,
+							 mm_format_meminfo };
+	char *text = vmalloc(64 * 1024);
+	unsigned int i;
+
+	if (!text)
+		return;
+	for (i = 0; i < ARRAY_SIZE(formatters); i++) {
+		const char *line = text;
+
+		formatters[i](text, 64 * 1024);
+		while (*line) {
+			const char *end = strchr(line, '\n');
+			size_t n = end ? (size_t)(end - line) : strlen(line);
+
+			pr_info("%.*s\n", (int)n, line);
+			line += n + (end ? 1 : 0);
+		}
+	}
+	vfree(text);
 }
 
 void kernel_main(uint64_t start_info_phys)
@@ -95,13 +129,13 @@ void kernel_main(uint64_t start_info_phys)
 	uart8250_init();
 	printk_set_console(uart8250_write);
 	rc = boot_info_parse_pvh(start_info_phys);
-	drop_identity_map();
 	gdt_init();
 	idt_init();
 	if (rc)
 		panic("no PVH start info at 0x%llx (boot this kernel with vitro or qemu -kernel)",
 		      (unsigned long long)start_info_phys);
 	apply_log_level(boot_info.cmdline);
+	mm_init();
 
 	pic_mask_all();
 	lapic_init();
@@ -111,6 +145,8 @@ void kernel_main(uint64_t start_info_phys)
 	irq_enable();
 	print_banner();
 
+	if (cmdline_has(boot_info.cmdline, "memstats"))
+		print_memory_statistics();
 	if (cmdline_get(boot_info.cmdline, "crash", selector, sizeof(selector)))
 		crash_on_purpose(selector);
 	if (cmdline_get(boot_info.cmdline, "test", selector, sizeof(selector)))

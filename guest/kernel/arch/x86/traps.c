@@ -8,11 +8,13 @@
 #include <vitro/kallsyms.h>
 #include <vitro/layout.h>
 #include <vitro/printk.h>
+#include <vitro/vmalloc.h>
 
 #include "../../../../shared/machine.h"
 
 #include "apic.h"
 #include "io.h"
+#include "mm_init.h"
 
 #define IDT_ENTRIES 256
 #define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
@@ -138,11 +140,23 @@ void backtrace_print(uint64_t rip, uint64_t rbp)
 }
 
 /* Prints return_address (if not 0) as a caller, then walks the RBP chain. */
+/* The kernel stack holding addr: the boot stack or a vmalloc'd one. */
+static bool stack_bounds(uint64_t addr, uint64_t *lo, uint64_t *hi)
+{
+	if (addr >= (uint64_t)boot_stack_bottom && addr < (uint64_t)boot_stack_top) {
+		*lo = (uint64_t)boot_stack_bottom;
+		*hi = (uint64_t)boot_stack_top;
+		return true;
+	}
+	return vmalloc_area_bounds(addr, lo, hi);
+}
+
 static void backtrace_print_continue(uint64_t return_address, uint64_t rbp)
 {
-	uint64_t lo = (uint64_t)boot_stack_bottom, hi = (uint64_t)boot_stack_top;
+	uint64_t lo = 0, hi = 0;
 	unsigned int depth;
 
+	stack_bounds(rbp, &lo, &hi);
 	if (return_address)
 		print_symbol("  ", return_address - 1);
 	for (depth = 0; depth < 32; depth++) {
@@ -164,7 +178,7 @@ static void backtrace_print_continue(uint64_t return_address, uint64_t rbp)
  * then on top of the stack, and the RBP chain would skip that caller. */
 static void backtrace_print_trap(const struct trap_frame *f)
 {
-	uint64_t offset, rsp = f->rsp;
+	uint64_t offset, rsp = f->rsp, lo, hi;
 	const uint8_t *code = (const uint8_t *)f->rip;
 	const char *name = kallsyms_lookup(f->rip, &offset, NULL);
 
@@ -172,7 +186,7 @@ static void backtrace_print_trap(const struct trap_frame *f)
 		rsp += 8;
 	else if (!name || offset != 0)
 		rsp = 0;
-	if (rsp && rsp >= (uint64_t)boot_stack_bottom && rsp + 8 <= (uint64_t)boot_stack_top) {
+	if (rsp && stack_bounds(rsp, &lo, &hi) && rsp + 8 <= hi) {
 		backtrace_print(f->rip, 0);
 		backtrace_print_continue(*(const uint64_t *)rsp, f->rbp);
 		return;
@@ -201,6 +215,30 @@ void trap_dump(const struct trap_frame *f)
 	backtrace_print_trap(f);
 }
 
+/* A fault in a stack's guard page (the #PF address, or the stack pointer
+ * of a double fault that a #PF on the guard caused) is a stack overflow. */
+static void report_stack_overflow(const struct trap_frame *f)
+{
+	uint64_t addrs[2] = { read_cr2(), f->rsp }, lo = 0, hi = 0;
+	unsigned int i;
+
+	if (f->vector != TRAP_PAGE_FAULT && f->vector != TRAP_DOUBLE_FAULT)
+		return;
+	for (i = 0; i < 2; i++) {
+		if (mm_boot_stack_guard_hit(addrs[i])) {
+			lo = (uint64_t)boot_stack_bottom;
+			hi = (uint64_t)boot_stack_top;
+		} else if (!vmalloc_guard_hit(addrs[i], &lo, &hi)) {
+			continue;
+		}
+		pr_emerg(
+			"Kernel stack overflow: 0x%016llx is in the guard page of the stack %016llx-%016llx\n",
+			(unsigned long long)addrs[i], (unsigned long long)lo,
+			(unsigned long long)hi);
+		return;
+	}
+}
+
 static __noreturn void exception_die(struct trap_frame *f)
 {
 	static int nested;
@@ -220,6 +258,7 @@ static __noreturn void exception_die(struct trap_frame *f)
 			 f->error_code & 2  ? "write" :
 					      "read");
 	pr_emerg("\n");
+	report_stack_overflow(f);
 	trap_dump(f);
 	pr_emerg("Kernel panic - not syncing: unhandled %s in kernel mode\n", name);
 	machine_exit(GUEST_EXIT_PANIC);

@@ -13,7 +13,11 @@ struct list_head {
 #define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
 #define list_entry(ptr, type, member) container_of(ptr, type, member)
 #define list_first_entry(head, type, member) list_entry((head)->next, type, member)
-#define LIST_HEAD_INIT(name) { &(name), &(name) }
+#define LIST_HEAD_INIT(name)     \
+	{                        \
+		&(name), &(name) \
+	}
+#define LIST_HEAD_DECLARE(name) struct list_head name = LIST_HEAD_INIT(name)
 
 static inline void list_init(struct list_head *head)
 {
@@ -68,15 +72,15 @@ static inline void list_move_tail(struct list_head *entry, struct list_head *hea
 
 #define list_for_each(pos, head) for ((pos) = (head)->next; (pos) != (head); (pos) = (pos)->next)
 
-#define list_for_each_entry(pos, head, member)                                       \
-	for ((pos) = list_entry((head)->next, __typeof__(*(pos)), member);           \
-	     &(pos)->member != (head);                                               \
+#define list_for_each_entry(pos, head, member)                             \
+	for ((pos) = list_entry((head)->next, __typeof__(*(pos)), member); \
+	     &(pos)->member != (head);                                     \
 	     (pos) = list_entry((pos)->member.next, __typeof__(*(pos)), member))
 
-#define list_for_each_entry_safe(pos, tmp, head, member)                             \
-	for ((pos) = list_entry((head)->next, __typeof__(*(pos)), member),           \
-	    (tmp) = list_entry((pos)->member.next, __typeof__(*(pos)), member);      \
-	     &(pos)->member != (head);                                               \
+#define list_for_each_entry_safe(pos, tmp, head, member)                        \
+	for ((pos) = list_entry((head)->next, __typeof__(*(pos)), member),      \
+	    (tmp) = list_entry((pos)->member.next, __typeof__(*(pos)), member); \
+	     &(pos)->member != (head);                                          \
 	     (pos) = (tmp), (tmp) = list_entry((tmp)->member.next, __typeof__(*(tmp)), member))
 
 #endif

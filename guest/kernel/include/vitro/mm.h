@@ -13,7 +13,7 @@
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1ul << PAGE_SHIFT)
 #define PAGE_MASK (~(PAGE_SIZE - 1))
-#define MAX_PAGE_ORDER 10		     /* 4 MiB blocks */
+#define MAX_PAGE_ORDER 10 /* 4 MiB blocks */
 #define NR_PAGE_ORDERS (MAX_PAGE_ORDER + 1)
 #define PAGES_PER_MAX_BLOCK (1ul << MAX_PAGE_ORDER)
 
@@ -36,23 +36,23 @@ static inline uint64_t virt_to_phys(const void *virt)
 
 /* Allocation flags (gfp_t), with Linux's meanings. */
 typedef unsigned int gfp_t;
-#define __GFP_ZERO 0x01u   /* hand out zeroed memory */
-#define __GFP_DMA32 0x02u  /* below 4 GiB (ZONE_DMA32 only) */
+#define __GFP_ZERO 0x01u /* hand out zeroed memory */
+#define __GFP_DMA32 0x02u /* below 4 GiB (ZONE_DMA32 only) */
 #define __GFP_ATOMIC 0x04u /* caller cannot sleep (interrupt context, locks held) */
 #define __GFP_NOWARN 0x08u /* no log line on failure */
-#define GFP_KERNEL 0u	   /* may sleep */
+#define GFP_KERNEL 0u /* may sleep */
 #define GFP_ATOMIC __GFP_ATOMIC
 #define GFP_DMA32 __GFP_DMA32
 
 /* Page flags. */
 #define PG_reserved 0x01u /* never handed out: kernel image, boot data, holes */
-#define PG_buddy 0x02u	  /* head of a free block on a buddy free list */
-#define PG_pcp 0x04u	  /* free order-0 page on a per-CPU list */
-#define PG_slab 0x08u	  /* first page of a slab */
-#define PG_head 0x10u	  /* first page of an allocated multi-page block */
+#define PG_buddy 0x02u /* head of a free block on a buddy free list */
+#define PG_pcp 0x04u /* free order-0 page on a per-CPU list */
+#define PG_slab 0x08u /* first page of a slab */
+#define PG_head 0x10u /* first page of an allocated multi-page block */
 
 enum zone_type {
-	ZONE_DMA32,  /* below 4 GiB, for devices that address 32 bits */
+	ZONE_DMA32, /* below 4 GiB, for devices that address 32 bits */
 	ZONE_NORMAL, /* the rest */
 	NR_ZONES,
 };
@@ -64,18 +64,18 @@ struct kmem_cache;
 struct page {
 	uint32_t flags;
 	int32_t refcount; /* 1 while allocated, 0 when free */
-	uint8_t order;	  /* free block order (PG_buddy) or allocation order */
-	uint8_t zone;	  /* enum zone_type */
+	uint8_t order; /* free block order (PG_buddy) or allocation order */
+	uint8_t zone; /* enum zone_type */
 	uint16_t reserved16;
 	union {
 		struct list_head buddy_list; /* free list or per-CPU list */
-		struct {		     /* a slab (SLUB) */
+		struct { /* a slab (SLUB) */
 			struct list_head slab_list; /* per-CPU or node partial list */
 			struct kmem_cache *slab_cache;
-			void *freelist;	  /* first free object, linked through objects */
-			uint16_t inuse;	  /* objects handed out */
+			void *freelist; /* first free object, linked through objects */
+			uint16_t inuse; /* objects handed out */
 			uint16_t objects; /* objects the slab holds */
-			uint8_t frozen;	  /* owned by one CPU: no list, lockless there */
+			uint8_t frozen; /* owned by one CPU: no list, lockless there */
 		};
 	};
 };
@@ -105,6 +105,12 @@ void free_pages_block(struct page *page, unsigned int order);
 /* The same by kernel virtual address (direct map). */
 void *get_free_pages(gfp_t gfp, unsigned int order);
 void free_pages(void *addr, unsigned int order);
+
+/* True if page is the first page of a block alloc_pages() handed out with
+ * this order and not yet freed, as far as cheap checks can tell. The free
+ * functions make these checks and ignore (the kernel logs) a bad free:
+ * double free, reserved page, wrong order, tail page. */
+bool page_alloc_check_free(const struct page *page, unsigned int order);
 
 static inline struct page *alloc_page(gfp_t gfp)
 {
@@ -140,9 +146,9 @@ void page_alloc_drain_cpu(unsigned int cpu);
 /* --- statistics ------------------------------------------------------------ */
 
 struct page_alloc_stats {
-	uint64_t managed_pages;				   /* handed to the allocator */
-	uint64_t free_pages;				   /* free, incl. per-CPU lists */
-	uint64_t free_blocks[NR_ZONES][NR_PAGE_ORDERS];	   /* like /proc/buddyinfo */
+	uint64_t managed_pages; /* handed to the allocator */
+	uint64_t free_pages; /* free, incl. per-CPU lists */
+	uint64_t free_blocks[NR_ZONES][NR_PAGE_ORDERS]; /* like /proc/buddyinfo */
 	uint64_t zone_managed_pages[NR_ZONES];
 	uint64_t zone_free_pages[NR_ZONES];
 };

@@ -144,9 +144,13 @@ early_pd:
 	.set frame, frame + 1
 	.endr
 
-	.section .bss
-	.balign 16
-	.globl boot_stack_bottom, boot_stack_top
+	/* The boot stack sits above a page the kernel's page tables leave
+	 * unmapped (mm_init.c), so an overflow faults instead of corrupting. */
+	.section .bss.page_aligned, "aw", @nobits
+	.balign 4096
+	.globl boot_stack_guard, boot_stack_bottom, boot_stack_top
+boot_stack_guard:
+	.skip 4096
 boot_stack_bottom:
 	.skip BOOT_STACK_SIZE
 boot_stack_top:
