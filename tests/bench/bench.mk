@@ -5,7 +5,7 @@
 BENCH_DIR := $(BUILD)/bench
 BENCH_RUNS ?= 20
 BENCH_TOOLS := $(BENCH_DIR)/boot_time $(BENCH_DIR)/kvm_floor $(BENCH_DIR)/startup_probe.so \
-	$(BENCH_DIR)/exit.elf
+	$(BENCH_DIR)/exit.elf $(BENCH_DIR)/mm_bench
 
 # Static: a child's ru_maxrss is at least its parent's peak RSS (the kernel
 # copies it at fork and keeps it across exec), and a static boot_time peaks
@@ -30,6 +30,27 @@ $(BENCH_DIR)/exit_image.o: tests/bench/exit_image.S
 $(BENCH_DIR)/exit.elf: $(BENCH_DIR)/exit_image.o tests/bench/exit_image.ld
 	$(KERNEL_LD) -nostdlib -static -z max-page-size=4096 -z noexecstack \
 		-T tests/bench/exit_image.ld -o $@ $<
+
+# The guest kernel's allocators built for the host, timed next to glibc;
+# kmalloc rows when SLUB's files are in the tree.
+MM_BENCH_SLUB_SRCS := $(wildcard guest/kernel/mm/slab*.c guest/kernel/mm/slub*.c)
+MM_BENCH_SRCS := tests/bench/mm_bench.c guest/kernel/mm/page_alloc.c tests/unit/host_kernel.c \
+	$(MM_BENCH_SLUB_SRCS)
+MM_BENCH_OBJS := $(patsubst %.c,$(BENCH_DIR)/obj/%.o,$(MM_BENCH_SRCS))
+MM_BENCH_CFLAGS := -DVITRO_HOST_BUILD -Iguest/kernel/include \
+	$(if $(MM_BENCH_SLUB_SRCS),-DMM_BENCH_HAS_SLUB)
+
+$(MM_BENCH_OBJS): $(BENCH_DIR)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(MM_BENCH_CFLAGS) -c $< -o $@
+
+$(BENCH_DIR)/mm_bench: $(MM_BENCH_OBJS)
+	$(CC) $(HOST_CFLAGS) -o $@ $^
+
+# Only the allocator table (no VM runs): make bench-mm
+.PHONY: bench-mm
+bench-mm: $(BENCH_DIR)/mm_bench
+	@$(BENCH_DIR)/mm_bench
 
 bench: $(VITRO) $(KERNEL_ELF) $(BENCH_TOOLS)
 	@BENCH_RUNS=$(BENCH_RUNS) tests/bench/run-bench $(BUILD) $(VITRO) $(KERNEL_ELF)

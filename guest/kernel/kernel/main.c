@@ -17,8 +17,10 @@
 #include "../arch/x86/io.h"
 #include "../arch/x86/mm_init.h"
 #include "../arch/x86/traps.h"
+#include "../../../shared/machine.h"
 #include "console_echo.h"
 #include "crash.h"
+#include "mm_bench.h"
 
 #ifndef VITRO_VERSION
 #define VITRO_VERSION "unknown"
@@ -147,6 +149,11 @@ void kernel_main(uint64_t start_info_phys)
 
 	if (cmdline_has(boot_info.cmdline, "memstats"))
 		print_memory_statistics();
+	if (cmdline_get(boot_info.cmdline, "bench", selector, sizeof(selector)) &&
+	    !strcmp(selector, "mm")) {
+		mm_bench_run();
+		machine_exit(GUEST_EXIT_SUCCESS);
+	}
 	if (cmdline_get(boot_info.cmdline, "crash", selector, sizeof(selector)))
 		crash_on_purpose(selector);
 	if (cmdline_get(boot_info.cmdline, "test", selector, sizeof(selector)))
