@@ -21,14 +21,17 @@ void ktest_fail(struct ktest_ctx *ctx, const char *file, int line, const char *f
 	ctx->failures++;
 }
 
-/* One selector item: an exact name, or a prefix ending in '*'. */
+/* One selector item: "all", an exact name, a prefix ending in '*', or a
+ * group: "mm" selects every test whose name starts with "mm_". */
 static bool item_matches(const char *item, size_t len, const char *name)
 {
 	if (len == 3 && !strncmp(item, "all", 3))
 		return true;
 	if (len && item[len - 1] == '*')
 		return !strncmp(item, name, len - 1);
-	return strlen(name) == len && !strncmp(item, name, len);
+	if (strncmp(item, name, len))
+		return false;
+	return name[len] == '\0' || name[len] == '_';
 }
 
 bool ktest_selector_matches(const char *selector, const char *name)

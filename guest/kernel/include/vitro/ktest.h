@@ -1,5 +1,6 @@
 /* In-kernel tests. Register with KTEST(name) { ... }; run with `test=all`,
- * `test=NAME[,NAME...]` or `test=PREFIX*` on the command line. Each result is
+ * `test=NAME[,NAME...]`, `test=PREFIX*` or a group (`test=mm` runs every
+ * test named mm_...) on the command line. Each result is
  * one console line the host harness parses:
  *     ktest: PASS name
  *     ktest: FAIL name: file:line: message
