@@ -8,6 +8,7 @@
 #include <vitro/layout.h>
 #include <vitro/mm.h>
 #include <vitro/mm_stats.h>
+#include <vitro/time.h>
 #include <vitro/vmalloc.h>
 #include <vitro/printk.h>
 #include <vitro/string.h>
@@ -94,6 +95,7 @@ static void print_banner(void)
 		pr_info("initrd: %llu bytes at 0x%llx\n", (unsigned long long)boot_info.initrd_size,
 			(unsigned long long)boot_info.initrd_phys);
 	print_memory();
+	pr_info("Clock: %s, timers: %s\n", clocksource_name(), clockevent_name());
 	print_boot_time(now);
 }
 
@@ -143,6 +145,7 @@ void kernel_main(uint64_t start_info_phys)
 	lapic_init();
 	boot_info_find_cpus();
 	boot_info_find_tsc();
+	time_init();
 	uart8250_enable_rx_interrupt();
 	irq_enable();
 	print_banner();
