@@ -3,7 +3,9 @@
 #include <vitro/boot_info.h>
 #include <vitro/cmdline.h>
 #include <vitro/kallsyms.h>
+#include <vitro/cpu.h>
 #include <vitro/ktest.h>
+#include <vitro/percpu.h>
 #include <vitro/string.h>
 
 #include "../../shared/boot/pvh.h"
@@ -78,4 +80,12 @@ KTEST(kallsyms_names_kernel_functions)
 	KTEST_EXPECT_STREQ(name, "kernel_main");
 	KTEST_EXPECT_EQ(offset, 3);
 	KTEST_EXPECT(size > 3);
+}
+
+KTEST(percpu_block_of_the_boot_cpu_is_reached_through_gs)
+{
+	KTEST_EXPECT(this_cpu() != NULL);
+	KTEST_EXPECT(this_cpu()->self == this_cpu());
+	KTEST_EXPECT_EQ(this_cpu()->cpu, 0);
+	KTEST_EXPECT_EQ(smp_processor_id(), 0);
 }

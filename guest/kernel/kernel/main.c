@@ -8,6 +8,7 @@
 #include <vitro/layout.h>
 #include <vitro/mm.h>
 #include <vitro/mm_stats.h>
+#include <vitro/percpu.h>
 #include <vitro/time.h>
 #include <vitro/vmalloc.h>
 #include <vitro/printk.h>
@@ -130,6 +131,7 @@ void kernel_main(uint64_t start_info_phys)
 	char selector[256];
 	int rc;
 
+	percpu_init_cpu(0, 0); /* first: the allocators ask which CPU this is */
 	uart8250_init();
 	printk_set_console(uart8250_write);
 	rc = boot_info_parse_pvh(start_info_phys);

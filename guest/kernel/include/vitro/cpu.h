@@ -29,10 +29,14 @@ static inline void local_irq_restore(unsigned long flags)
 	(void)flags;
 }
 #else
-/* Until per-CPU data through GS exists (the SMP issue), only CPU 0 runs. */
+/* The CPU number in this CPU's per-CPU block (vitro/percpu.h), through GS:
+ * one instruction, no matter how many CPUs. */
 static inline unsigned int smp_processor_id(void)
 {
-	return 0;
+	unsigned int cpu;
+
+	__asm__("movl %%gs:8, %0" : "=r"(cpu));
+	return cpu;
 }
 
 static inline unsigned long local_irq_save(void)

@@ -1,0 +1,25 @@
+/* See vitro/percpu.h. One static block per possible CPU; the GS base MSR of
+ * each CPU points at its own (the kernel never runs user code yet, so there
+ * is no SWAPGS dance to care about). */
+#include <stddef.h>
+#include <vitro/cpu.h>
+#include <vitro/percpu.h>
+
+#include "io.h"
+
+#define MSR_GS_BASE 0xc0000101
+
+_Static_assert(offsetof(struct cpu_local, self) == CPU_LOCAL_SELF_OFFSET, "self at %gs:0");
+_Static_assert(offsetof(struct cpu_local, cpu) == CPU_LOCAL_CPU_OFFSET, "cpu at %gs:8");
+
+static struct cpu_local cpu_locals[NR_CPUS] __attribute__((aligned(64)));
+
+void percpu_init_cpu(unsigned int cpu, uint32_t apic_id)
+{
+	struct cpu_local *local = &cpu_locals[cpu];
+
+	local->self = local;
+	local->cpu = cpu;
+	local->apic_id = apic_id;
+	wrmsr(MSR_GS_BASE, (uint64_t)local);
+}

@@ -1,0 +1,29 @@
+/* Per-CPU data: each CPU's struct cpu_local, reached through the GS base, so
+ * "which CPU am I" is one instruction (mov %gs:offset). The scheduler adds its
+ * run queue and current task here. */
+#ifndef VITRO_PERCPU_H
+#define VITRO_PERCPU_H
+
+#include <stdint.h>
+
+struct cpu_local {
+	struct cpu_local *self; /* at offset 0: %gs:0 is this CPU's block */
+	unsigned int cpu; /* logical CPU number */
+	uint32_t apic_id;
+};
+
+#define CPU_LOCAL_SELF_OFFSET 0
+#define CPU_LOCAL_CPU_OFFSET 8
+
+/* Points GS at cpu's block (called by each CPU for itself at start-up). */
+void percpu_init_cpu(unsigned int cpu, uint32_t apic_id);
+
+static inline struct cpu_local *this_cpu(void)
+{
+	struct cpu_local *self;
+
+	__asm__("movq %%gs:0, %0" : "=r"(self));
+	return self;
+}
+
+#endif
