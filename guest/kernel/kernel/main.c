@@ -18,6 +18,7 @@
 #include "../arch/x86/apic.h"
 #include "../arch/x86/io.h"
 #include "../arch/x86/mm_init.h"
+#include "../arch/x86/smpboot.h"
 #include "../arch/x86/traps.h"
 #include "../../../shared/machine.h"
 #include "console_echo.h"
@@ -91,6 +92,7 @@ static void print_banner(void)
 	pr_info("CPUs: %u (from %s), memory: %llu MiB in %u regions\n", boot_info.nr_cpus,
 		boot_info.cpu_source, (unsigned long long)(boot_info.ram_bytes >> 20),
 		boot_info.nr_memory);
+	pr_info("SMP: %u of %u CPUs online\n", smp_cpus_online(), boot_info.nr_cpus);
 	pr_info("Command line: %s\n", boot_info.cmdline);
 	if (boot_info.initrd_size)
 		pr_info("initrd: %llu bytes at 0x%llx\n", (unsigned long long)boot_info.initrd_size,
@@ -150,6 +152,7 @@ void kernel_main(uint64_t start_info_phys)
 	time_init();
 	uart8250_enable_rx_interrupt();
 	irq_enable();
+	smp_boot_cpus();
 	print_banner();
 
 	if (cmdline_has(boot_info.cmdline, "memstats"))

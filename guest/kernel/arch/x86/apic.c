@@ -54,6 +54,41 @@ uint32_t lapic_id(void)
 	return mmio_read32(lapic_base() + LAPIC_ID) >> 24;
 }
 
+#define LAPIC_ICR_LOW 0x300
+#define LAPIC_ICR_HIGH 0x310
+#define ICR_DELIVERY_PENDING (1u << 12)
+#define ICR_LEVEL_ASSERT (1u << 14)
+#define ICR_INIT (5u << 8)
+#define ICR_STARTUP (6u << 8)
+
+static void lapic_send_ipi(uint32_t apic_id, uint32_t low)
+{
+	unsigned int spins = 0;
+
+	mmio_write32(lapic_base() + LAPIC_ICR_HIGH, apic_id << 24);
+	mmio_write32(lapic_base() + LAPIC_ICR_LOW, low);
+	while ((mmio_read32(lapic_base() + LAPIC_ICR_LOW) & ICR_DELIVERY_PENDING) &&
+	       ++spins < 100000)
+		;
+}
+
+void lapic_send_init(uint32_t apic_id)
+{
+	lapic_send_ipi(apic_id, ICR_INIT | ICR_LEVEL_ASSERT);
+}
+
+void lapic_send_startup(uint32_t apic_id, unsigned int vector)
+{
+	lapic_send_ipi(apic_id, ICR_STARTUP | (vector & 0xff));
+}
+
+#define ICR_ALL_BUT_SELF (3u << 18)
+
+void lapic_send_ipi_all_but_self(unsigned int vector)
+{
+	lapic_send_ipi(0, ICR_ALL_BUT_SELF | (vector & 0xff));
+}
+
 static void ioapic_write(unsigned int reg, uint32_t value)
 {
 	mmio_write32(ioapic_base() + IOAPIC_REGSEL, reg);

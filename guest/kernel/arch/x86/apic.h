@@ -11,6 +11,14 @@ void lapic_init(void);
 void lapic_eoi(void);
 uint32_t lapic_id(void);
 
+/* Sends INIT, then a start-up IPI with vector (page number of the start
+ * code), to the CPU with apic_id (SDM vol. 3, 9.4.4 and 11.6.1). */
+void lapic_send_init(uint32_t apic_id);
+void lapic_send_startup(uint32_t apic_id, unsigned int vector);
+
+/* A fixed interrupt on vector to every other CPU. */
+void lapic_send_ipi_all_but_self(unsigned int vector);
+
 /* Routes ISA IRQ irq (edge, active high) to vector on the boot CPU. */
 void ioapic_route_isa_irq(unsigned int irq, unsigned int vector);
 

@@ -86,15 +86,21 @@ static void idt_set_gate(unsigned int vector, unsigned int ist)
 	};
 }
 
-void idt_init(void)
+void idt_load(void)
 {
 	struct descriptor_pointer idtr = { sizeof(idt) - 1, (uint64_t)idt };
+
+	__asm__ __volatile__("lidt %0" : : "m"(idtr));
+}
+
+void idt_init(void)
+{
 	unsigned int v;
 
 	for (v = 0; v < TRAP_NR_EXCEPTIONS; v++)
 		idt_set_gate(v, v == TRAP_DOUBLE_FAULT ? IST_DOUBLE_FAULT : 0);
 	idt_set_gate(SPURIOUS_VECTOR, 0);
-	__asm__ __volatile__("lidt %0" : : "m"(idtr));
+	idt_load();
 }
 
 void irq_set_handler(unsigned int vector, irq_handler_fn handler, void *opaque)

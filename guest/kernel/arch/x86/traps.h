@@ -44,6 +44,8 @@ typedef void (*irq_handler_fn)(void *opaque);
 
 void gdt_init(void);
 void idt_init(void);
+/* Loads the (shared) IDT on this CPU; for CPUs started after the first. */
+void idt_load(void);
 
 /* Routes a device interrupt vector to handler (IRQ context, interrupts off). */
 void irq_set_handler(unsigned int vector, irq_handler_fn handler, void *opaque);
