@@ -3,6 +3,7 @@
  * algorithm), one CPU at a time, each waited for with a time limit. The
  * trampoline page is mapped 1:1 only while CPUs start. */
 #include <vitro/boot_info.h>
+#include <vitro/cpu.h>
 #include <vitro/percpu.h>
 #include <vitro/pgtable.h>
 #include <vitro/printk.h>
@@ -28,6 +29,7 @@
 extern const char boot_gdt_descriptor64[];
 
 static unsigned int cpus_online = 1;
+static uint64_t ap_double_fault_stack_top[NR_CPUS];
 
 unsigned int smp_cpus_online(void)
 {
@@ -46,6 +48,7 @@ static void spin_ns(uint64_t ns)
 static __noreturn void ap_start(unsigned int cpu)
 {
 	percpu_init_cpu(cpu, boot_info.cpu_apic_ids[cpu]);
+	gdt_init_cpu(cpu, ap_double_fault_stack_top[cpu]);
 	if (mm_boot_report.has_global_pages)
 		write_cr4(read_cr4() | CR4_PGE);
 	idt_load();
@@ -61,11 +64,15 @@ static bool start_cpu(unsigned int cpu, struct trampoline_mailbox *mailbox, bool
 {
 	unsigned int target = smp_cpus_online() + 1;
 	uint32_t apic_id = boot_info.cpu_apic_ids[cpu];
-	uint8_t *stack = kernel_stack_alloc();
+	uint8_t *stack = kernel_stack_alloc(), *ist = kernel_stack_alloc();
 	uint64_t start;
 
-	if (!stack)
+	if (!stack || !ist) {
+		kernel_stack_free(stack);
+		kernel_stack_free(ist);
 		return false;
+	}
+	ap_double_fault_stack_top[cpu] = (uint64_t)ist + KERNEL_STACK_SIZE;
 	mailbox->stack_top = (uint64_t)stack + KERNEL_STACK_SIZE;
 	mailbox->cpu = cpu;
 	__atomic_thread_fence(__ATOMIC_RELEASE);

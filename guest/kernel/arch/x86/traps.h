@@ -42,7 +42,10 @@ extern struct trap_fixup_record trap_last_fixup;
 
 typedef void (*irq_handler_fn)(void *opaque);
 
+/* The boot CPU's GDT and TSS (gdt.c). */
 void gdt_init(void);
+/* Another CPU's own GDT copy and TSS, with its double-fault stack. */
+void gdt_init_cpu(unsigned int cpu, uint64_t double_fault_stack_top);
 void idt_init(void);
 /* Loads the (shared) IDT on this CPU; for CPUs started after the first. */
 void idt_load(void);
