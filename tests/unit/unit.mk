@@ -5,7 +5,7 @@ UNIT_BIN := $(BUILD)/tests/unit/unit-tests
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 # Kernel code that builds for the host: the libraries and all of mm/ (the
 # hardware glue lives under arch/).
-UNIT_GUEST_SRCS := guest/kernel/lib/format.c guest/kernel/lib/dtb.c \
+UNIT_GUEST_SRCS := guest/kernel/lib/format.c guest/kernel/lib/dtb.c guest/kernel/lib/rbtree.c \
 	guest/kernel/lib/kallsyms.c guest/kernel/kernel/cmdline.c \
 	$(wildcard guest/kernel/mm/*.c)
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/tests/unit/obj/%.o,$(UNIT_SRCS) $(UNIT_GUEST_SRCS))

@@ -4,6 +4,9 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define __noreturn __attribute__((noreturn))
+#ifndef __always_inline /* the C library's <sys/cdefs.h> has it in host builds */
+#define __always_inline inline __attribute__((always_inline))
+#endif
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #define __used __attribute__((used))
 #define __section(s) __attribute__((section(s)))
