@@ -7,7 +7,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 # hardware glue lives under arch/).
 UNIT_GUEST_SRCS := guest/kernel/lib/format.c guest/kernel/lib/dtb.c guest/kernel/lib/rbtree.c \
 	guest/kernel/lib/kallsyms.c guest/kernel/kernel/cmdline.c \
-	$(wildcard guest/kernel/mm/*.c)
+	$(wildcard guest/kernel/mm/*.c) $(wildcard guest/kernel/sched/*.c)
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/tests/unit/obj/%.o,$(UNIT_SRCS) $(UNIT_GUEST_SRCS))
 UNIT_CFLAGS := -DVITRO_HOST_BUILD -Iguest/kernel/include
 
