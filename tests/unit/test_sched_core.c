@@ -3,6 +3,7 @@
 #include <vitro/errno.h>
 #include <vitro/sched.h>
 
+#include "sched_sim.h"
 #include "unit.h"
 
 #define MS NSEC_PER_MSEC
@@ -13,16 +14,12 @@ static struct sched_task idle, idle2, tasks[8];
 static void core_setup(enum sched_fair_mode mode)
 {
 	struct sched_params params;
-	unsigned int i;
 
 	sched_params_default(&params);
 	params.fair_mode = mode;
-	sched_task_init(&idle);
-	sched_task_init(&idle2);
-	sched_rq_init(&rq, 0, &params, &idle);
-	sched_rq_init(&rq2, 1, &params, &idle2);
-	for (i = 0; i < ARRAY_SIZE(tasks); i++)
-		sched_task_init(&tasks[i]);
+	sched_sim_init_rq(&rq, 0, &params, &idle);
+	sched_sim_init_rq(&rq2, 1, &params, &idle2);
+	sched_sim_init_tasks(tasks, ARRAY_SIZE(tasks));
 }
 
 static void set_policy(struct sched_task *p, unsigned int policy, unsigned int prio)
@@ -40,13 +37,7 @@ static void set_policy(struct sched_task *p, unsigned int policy, unsigned int p
 
 static void run_ms(uint64_t end_ns)
 {
-	if (rq.need_resched)
-		sched_pick_next(&rq);
-	while (rq.clock_ns < end_ns) {
-		sched_rq_clock_update(&rq, rq.clock_ns + MS);
-		if (sched_tick(&rq))
-			sched_pick_next(&rq);
-	}
+	sched_sim_run_ms(&rq, end_ns);
 }
 
 /* One task of each kind, woken lowest first: each wake-up preempts, and as each sleeps the next

@@ -4,6 +4,7 @@
 #include <vitro/errno.h>
 #include <vitro/sched.h>
 
+#include "sched_sim.h"
 #include "unit.h"
 
 #define MS NSEC_PER_MSEC
@@ -15,13 +16,10 @@ static struct sched_task idle, tasks[8];
 static void dl_setup(void)
 {
 	struct sched_params params;
-	unsigned int i;
 
 	sched_params_default(&params);
-	sched_task_init(&idle);
-	sched_rq_init(&rq, 0, &params, &idle);
-	for (i = 0; i < ARRAY_SIZE(tasks); i++)
-		sched_task_init(&tasks[i]);
+	sched_sim_init_rq(&rq, 0, &params, &idle);
+	sched_sim_init_tasks(tasks, ARRAY_SIZE(tasks));
 }
 
 /* runtime / period in the class's fixed point, as Linux's to_ratio(). */

@@ -3,6 +3,7 @@
 #include <vitro/errno.h>
 #include <vitro/sched.h>
 
+#include "sched_sim.h"
 #include "unit.h"
 
 #define MS NSEC_PER_MSEC
@@ -13,13 +14,10 @@ static struct sched_task idle, tasks[8];
 static void rt_setup(void)
 {
 	struct sched_params params;
-	unsigned int i;
 
 	sched_params_default(&params);
-	sched_task_init(&idle);
-	sched_rq_init(&rq, 0, &params, &idle);
-	for (i = 0; i < ARRAY_SIZE(tasks); i++)
-		sched_task_init(&tasks[i]);
+	sched_sim_init_rq(&rq, 0, &params, &idle);
+	sched_sim_init_tasks(tasks, ARRAY_SIZE(tasks));
 }
 
 static void make_rt(struct sched_task *p, unsigned int policy, unsigned int prio)
@@ -31,16 +29,9 @@ static void make_rt(struct sched_task *p, unsigned int policy, unsigned int prio
 	EXPECT_EQ(sched_task_set_attr(&rq, p, &attr), 0);
 }
 
-/* Runs the CPU in 1 ms ticks to end_ns. */
 static void run_ms(uint64_t end_ns)
 {
-	if (rq.need_resched)
-		sched_pick_next(&rq);
-	while (rq.clock_ns < end_ns) {
-		sched_rq_clock_update(&rq, rq.clock_ns + MS);
-		if (sched_tick(&rq))
-			sched_pick_next(&rq);
-	}
+	sched_sim_run_ms(&rq, end_ns);
 }
 
 static void test_rt_fifo_higher_priority_always_runs_first(void)
