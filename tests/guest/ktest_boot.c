@@ -82,10 +82,14 @@ KTEST(kallsyms_names_kernel_functions)
 	KTEST_EXPECT(size > 3);
 }
 
-KTEST(percpu_block_of_the_boot_cpu_is_reached_through_gs)
+KTEST(percpu_block_is_reached_through_gs)
 {
+	unsigned long flags = local_irq_save(); /* stay on this CPU while looking */
+
 	KTEST_EXPECT(this_cpu() != NULL);
 	KTEST_EXPECT(this_cpu()->self == this_cpu());
-	KTEST_EXPECT_EQ(this_cpu()->cpu, 0);
-	KTEST_EXPECT_EQ(smp_processor_id(), 0);
+	KTEST_EXPECT(this_cpu() == cpu_local_of(smp_processor_id()));
+	KTEST_EXPECT_EQ(this_cpu()->cpu, smp_processor_id());
+	KTEST_EXPECT_EQ(cpu_local_of(0)->cpu, 0);
+	local_irq_restore(flags);
 }

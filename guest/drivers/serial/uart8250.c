@@ -40,6 +40,8 @@ static struct {
 
 static unsigned int tx_room;
 
+struct wait_queue_head uart8250_rx_wait = WAIT_QUEUE_HEAD_INIT(uart8250_rx_wait);
+
 static void uart_out(unsigned int reg, uint8_t v)
 {
 	outb(MACHINE_UART_PORT + reg, v);
@@ -80,6 +82,8 @@ void uart8250_write(const char *s, unsigned long len)
 
 static void uart8250_irq(void *opaque)
 {
+	bool received = false;
+
 	(void)opaque;
 	while (uart_in(UART_LSR) & UART_LSR_DR) {
 		char c = uart_in(UART_RBR);
@@ -88,9 +92,17 @@ static void uart8250_irq(void *opaque)
 		if (next != READ_ONCE(rx_ring.tail)) { /* else drop: ring full */
 			rx_ring.buf[rx_ring.head] = c;
 			WRITE_ONCE(rx_ring.head, next);
+			received = true;
 		}
 	}
 	(void)uart_in(UART_IIR);
+	if (received)
+		wake_up_all(&uart8250_rx_wait);
+}
+
+bool uart8250_has_input(void)
+{
+	return READ_ONCE(rx_ring.tail) != READ_ONCE(rx_ring.head);
 }
 
 void uart8250_enable_rx_interrupt(void)

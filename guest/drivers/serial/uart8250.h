@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <vitro/wait.h>
 
 /* Programs 115200 8N1 with FIFOs; output works from here on (polled). */
 void uart8250_init(void);
@@ -17,6 +18,9 @@ void uart8250_enable_rx_interrupt(void);
 
 /* Takes up to len queued bytes; returns how many. Never blocks. */
 size_t uart8250_read(char *buf, size_t len);
+bool uart8250_has_input(void);
+/* Woken when bytes arrive. */
+extern struct wait_queue_head uart8250_rx_wait;
 
 /* Register-level loopback self-test for in-kernel tests: sends bytes with
  * MCR loopback on and returns how many came back through the RX interrupt. */

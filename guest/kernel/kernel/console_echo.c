@@ -1,11 +1,11 @@
 /* See console_echo.h. A minimal line discipline: echo as typed, backspace
- * erases, Enter prints the line back. The CPU sleeps in hlt between keys. */
+ * erases, Enter prints the line back. The thread sleeps between keys. */
 #include "console_echo.h"
 
 #include <vitro/printk.h>
+#include <vitro/task.h>
 
 #include "../../drivers/serial/uart8250.h"
-#include "../arch/x86/io.h"
 
 #define LINE_MAX 256
 
@@ -17,12 +17,9 @@ __noreturn void console_echo_loop(void)
 	pr_info("No user space yet: type a line and it is echoed back (Ctrl-A x quits).\n");
 	printk_level(LOGLEVEL_EMERG, "> ");
 	for (;;) {
-		irq_disable();
-		if (!uart8250_read(&c, 1)) {
-			irq_enable_and_halt();
+		wait_event(uart8250_rx_wait, uart8250_has_input());
+		if (!uart8250_read(&c, 1))
 			continue;
-		}
-		irq_enable();
 		if (c == '\r' || c == '\n') {
 			line[len] = '\0';
 			printk_level(LOGLEVEL_EMERG, "\necho: %s\n> ", line);

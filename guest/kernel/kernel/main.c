@@ -1,6 +1,8 @@
-/* kernel_main: the C entry from head.S. Brings up the console, traps and
- * interrupts, prints the banner, then runs the tests the command line asks
- * for or hands the console to the line-echo loop. */
+/* kernel_main: the C entry from head.S. Brings up the console, traps,
+ * memory, interrupts, the scheduler and the other CPUs, then starts the init
+ * thread and becomes the boot CPU's idle task. init prints the banner and runs
+ * what the command line asks for (tests, benchmarks, crashes on purpose) or
+ * hands the console to the line-echo loop. */
 #include <vitro/boot_info.h>
 #include <vitro/cmdline.h>
 #include <vitro/format.h>
@@ -13,10 +15,12 @@
 #include <vitro/vmalloc.h>
 #include <vitro/printk.h>
 #include <vitro/string.h>
+#include <vitro/task.h>
 
 #include "../../drivers/serial/uart8250.h"
 #include "../arch/x86/apic.h"
 #include "../arch/x86/io.h"
+#include "../arch/x86/ipi.h"
 #include "../arch/x86/mm_init.h"
 #include "../arch/x86/smpboot.h"
 #include "../arch/x86/traps.h"
@@ -98,7 +102,8 @@ static void print_banner(void)
 		pr_info("initrd: %llu bytes at 0x%llx\n", (unsigned long long)boot_info.initrd_size,
 			(unsigned long long)boot_info.initrd_phys);
 	print_memory();
-	pr_info("Clock: %s, timers: %s\n", clocksource_name(), clockevent_name());
+	pr_info("Clock: %s, timers: %s, scheduler: %s\n", clocksource_name(), clockevent_name(),
+		sched_fair_mode_name());
 	print_boot_time(now);
 }
 
@@ -128,9 +133,28 @@ static void print_memory_statistics(void)
 	vfree(text);
 }
 
-void kernel_main(uint64_t start_info_phys)
+static int kernel_init(void *arg)
 {
 	char selector[256];
+
+	(void)arg;
+	print_banner();
+	if (cmdline_has(boot_info.cmdline, "memstats"))
+		print_memory_statistics();
+	if (cmdline_get(boot_info.cmdline, "bench", selector, sizeof(selector)) &&
+	    !strcmp(selector, "mm")) {
+		mm_bench_run();
+		machine_exit(GUEST_EXIT_SUCCESS);
+	}
+	if (cmdline_get(boot_info.cmdline, "crash", selector, sizeof(selector)))
+		crash_on_purpose(selector);
+	if (cmdline_get(boot_info.cmdline, "test", selector, sizeof(selector)))
+		ktest_run_selected(selector);
+	console_echo_loop();
+}
+
+void kernel_main(uint64_t start_info_phys)
+{
 	int rc;
 
 	percpu_init_cpu(0, 0); /* first: the allocators ask which CPU this is */
@@ -150,21 +174,12 @@ void kernel_main(uint64_t start_info_phys)
 	boot_info_find_cpus();
 	boot_info_find_tsc();
 	time_init();
+	sched_init(); /* this context becomes CPU 0's idle task */
+	smp_call_init();
 	uart8250_enable_rx_interrupt();
 	irq_enable();
 	smp_boot_cpus();
-	print_banner();
-
-	if (cmdline_has(boot_info.cmdline, "memstats"))
-		print_memory_statistics();
-	if (cmdline_get(boot_info.cmdline, "bench", selector, sizeof(selector)) &&
-	    !strcmp(selector, "mm")) {
-		mm_bench_run();
-		machine_exit(GUEST_EXIT_SUCCESS);
-	}
-	if (cmdline_get(boot_info.cmdline, "crash", selector, sizeof(selector)))
-		crash_on_purpose(selector);
-	if (cmdline_get(boot_info.cmdline, "test", selector, sizeof(selector)))
-		ktest_run_selected(selector);
-	console_echo_loop();
+	if (!kthread_run(kernel_init, NULL, "init"))
+		panic("cannot start the init thread");
+	cpu_idle_loop();
 }

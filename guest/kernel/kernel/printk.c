@@ -1,12 +1,33 @@
 /* printk: format into a line buffer, then hand it to the console in one
- * write. Newlines become CR LF, as a serial console expects. */
+ * write. Newlines become CR LF, as a serial console expects. One line at a
+ * time reaches the console: CPUs wait for each other, but only so long, so a
+ * CPU that crashed while printing cannot silence the others' reports. */
+#include <vitro/cpu.h>
 #include <vitro/format.h>
 #include <vitro/printk.h>
+#include <vitro/spinlock.h>
+
+#define CONSOLE_LOCK_SPINS 10000000
 
 #define PRINTK_LINE_MAX 512
 
 int console_loglevel = LOGLEVEL_INFO;
 static void (*console_write_fn)(const char *s, unsigned long len);
+static struct spinlock console_lock = SPINLOCK_INIT;
+
+static void console_write_locked(const char *s, unsigned long len)
+{
+	unsigned long flags = local_irq_save();
+	unsigned int spins = 0;
+	bool locked;
+
+	while (!(locked = raw_spin_trylock(&console_lock)) && ++spins < CONSOLE_LOCK_SPINS)
+		cpu_relax();
+	console_write_fn(s, len);
+	if (locked)
+		raw_spin_unlock(&console_lock);
+	local_irq_restore(flags);
+}
 
 void printk_set_console(void (*write)(const char *s, unsigned long len))
 {
@@ -28,7 +49,7 @@ void vprintk_level(enum log_level level, const char *fmt, va_list ap)
 			out[j++] = '\r';
 		out[j++] = line[i];
 	}
-	console_write_fn(out, j);
+	console_write_locked(out, j);
 }
 
 void printk_level(enum log_level level, const char *fmt, ...)

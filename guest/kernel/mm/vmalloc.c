@@ -16,11 +16,16 @@ struct vm_area {
 	struct list_head list;
 	uint64_t start; /* first mapped byte (a guard page lies below) */
 	uint64_t size; /* mapped bytes */
+	bool is_freeing; /* vfree() under way: still holds its addresses */
 };
 
 static struct pgtable *vmalloc_pgtable;
 static LIST_HEAD_DECLARE(vm_areas);
 static struct spinlock vm_lock = SPINLOCK_INIT;
+/* The vmalloc page tables: CPUs map and unmap their areas at once, and a
+ * missing intermediate table must be added once. Not held across TLB
+ * flushes, which wait for other CPUs. */
+static struct spinlock vm_pgtable_lock = SPINLOCK_INIT;
 static struct vmalloc_stats stats;
 
 void vmalloc_init(struct pgtable *kernel_pgtable)
@@ -46,6 +51,7 @@ static int area_place(struct vm_area *area, uint64_t size)
 		return -ENOMEM;
 	area->start = cursor + GUARD_SIZE;
 	area->size = size;
+	area->is_freeing = false;
 	list_add_tail(&area->list, &pos->list); /* before pos: keeps the order */
 	return 0;
 }
@@ -64,11 +70,13 @@ static struct vm_area *area_find(uint64_t addr)
 static void area_release_pages(uint64_t start, uint64_t size)
 {
 	uint64_t off, phys;
+	unsigned long flags = spin_lock_irqsave(&vm_pgtable_lock);
 
 	for (off = 0; off < size; off += PAGE_SIZE)
 		if (pgtable_lookup(vmalloc_pgtable, start + off, &phys, NULL, NULL))
 			free_pages_block(pfn_to_page(phys >> PAGE_SHIFT), 0);
 	pgtable_unmap(vmalloc_pgtable, start, size);
+	spin_unlock_irqrestore(&vm_pgtable_lock, flags);
 	flush_tlb_kernel_range(start, start + size);
 }
 
@@ -96,8 +104,10 @@ static void *vmalloc_gfp(size_t size, gfp_t gfp)
 
 		if (!page)
 			goto err_release;
+		flags = spin_lock_irqsave(&vm_pgtable_lock);
 		rc = pgtable_map(vmalloc_pgtable, area->start + off,
 				 page_to_pfn(page) << PAGE_SHIFT, PAGE_SIZE, PROT_KERNEL_RW);
+		spin_unlock_irqrestore(&vm_pgtable_lock, flags);
 		if (rc) {
 			free_pages_block(page, 0);
 			goto err_release;
@@ -138,17 +148,20 @@ void vfree(const void *addr)
 		return;
 	flags = spin_lock_irqsave(&vm_lock);
 	area = area_find((uint64_t)addr);
-	if (area && area->start == (uint64_t)addr) {
-		list_del(&area->list);
-		stats.nr_areas--;
-		stats.mapped_bytes -= area->size;
-	} else {
-		area = NULL;
-	}
+	if (area && (area->start != (uint64_t)addr || area->is_freeing))
+		area = NULL; /* not the start of a live area: ignore rather than corrupt */
+	if (area)
+		area->is_freeing = true;
 	spin_unlock_irqrestore(&vm_lock, flags);
 	if (!area)
-		return; /* not the start of an area: ignore rather than corrupt */
+		return;
+	/* The addresses stay taken until unmapped and flushed everywhere. */
 	area_release_pages(area->start, area->size);
+	flags = spin_lock_irqsave(&vm_lock);
+	list_del(&area->list);
+	stats.nr_areas--;
+	stats.mapped_bytes -= area->size;
+	spin_unlock_irqrestore(&vm_lock, flags);
 	kfree(area);
 }
 

@@ -3,10 +3,12 @@
  * of the direct map. */
 #include "apic.h"
 
+#include <vitro/cpu.h>
 #include <vitro/layout.h>
 
 #include "../../../../shared/machine.h"
 #include "io.h"
+#include "ipi.h"
 
 #define LAPIC_ID 0x20
 #define LAPIC_TPR 0x80
@@ -61,7 +63,7 @@ uint32_t lapic_id(void)
 #define ICR_INIT (5u << 8)
 #define ICR_STARTUP (6u << 8)
 
-static void lapic_send_ipi(uint32_t apic_id, uint32_t low)
+static void lapic_send_icr(uint32_t apic_id, uint32_t low)
 {
 	unsigned int spins = 0;
 
@@ -74,19 +76,27 @@ static void lapic_send_ipi(uint32_t apic_id, uint32_t low)
 
 void lapic_send_init(uint32_t apic_id)
 {
-	lapic_send_ipi(apic_id, ICR_INIT | ICR_LEVEL_ASSERT);
+	lapic_send_icr(apic_id, ICR_INIT | ICR_LEVEL_ASSERT);
 }
 
 void lapic_send_startup(uint32_t apic_id, unsigned int vector)
 {
-	lapic_send_ipi(apic_id, ICR_STARTUP | (vector & 0xff));
+	lapic_send_icr(apic_id, ICR_STARTUP | (vector & 0xff));
 }
 
 #define ICR_ALL_BUT_SELF (3u << 18)
 
 void lapic_send_ipi_all_but_self(unsigned int vector)
 {
-	lapic_send_ipi(0, ICR_ALL_BUT_SELF | (vector & 0xff));
+	lapic_send_icr(0, ICR_ALL_BUT_SELF | (vector & 0xff));
+}
+
+void lapic_send_ipi(uint32_t apic_id, unsigned int vector)
+{
+	unsigned long flags = local_irq_save(); /* ICR high and low belong together */
+
+	lapic_send_icr(apic_id, vector & 0xff);
+	local_irq_restore(flags);
 }
 
 static void ioapic_write(unsigned int reg, uint32_t value)

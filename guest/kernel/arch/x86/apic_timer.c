@@ -45,6 +45,18 @@ static void calibrate_oneshot(void)
 	mmio_write32(lapic_reg(LAPIC_TIMER_INITIAL), 0);
 }
 
+void apic_timer_init_cpu(void)
+{
+	if (has_tsc_deadline) {
+		mmio_write32(lapic_reg(LAPIC_LVT_TIMER),
+			     LVT_TIMER_TSC_DEADLINE | LOCAL_TIMER_VECTOR);
+		return;
+	}
+	/* Every CPU's APIC timer runs at the bus clock the boot CPU measured. */
+	mmio_write32(lapic_reg(LAPIC_TIMER_DIVIDE), TIMER_DIVIDE_BY_1);
+	mmio_write32(lapic_reg(LAPIC_LVT_TIMER), LOCAL_TIMER_VECTOR); /* one-shot */
+}
+
 void apic_timer_init(irq_handler_fn handler)
 {
 	uint32_t a, b, c, d;
@@ -52,13 +64,9 @@ void apic_timer_init(irq_handler_fn handler)
 	cpuid(1, 0, &a, &b, &c, &d);
 	has_tsc_deadline = (c & CPUID_1_ECX_TSC_DEADLINE) && boot_info.tsc_khz;
 	irq_set_handler(LOCAL_TIMER_VECTOR, handler, NULL);
-	if (has_tsc_deadline) {
-		mmio_write32(lapic_reg(LAPIC_LVT_TIMER),
-			     LVT_TIMER_TSC_DEADLINE | LOCAL_TIMER_VECTOR);
-		return;
-	}
-	calibrate_oneshot();
-	mmio_write32(lapic_reg(LAPIC_LVT_TIMER), LOCAL_TIMER_VECTOR); /* one-shot */
+	if (!has_tsc_deadline)
+		calibrate_oneshot();
+	apic_timer_init_cpu();
 }
 
 void apic_timer_program(uint64_t delta_ns)

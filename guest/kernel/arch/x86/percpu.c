@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <vitro/cpu.h>
 #include <vitro/percpu.h>
+#include <vitro/preempt.h>
 
 #include "io.h"
 
@@ -11,6 +12,12 @@
 
 _Static_assert(offsetof(struct cpu_local, self) == CPU_LOCAL_SELF_OFFSET, "self at %gs:0");
 _Static_assert(offsetof(struct cpu_local, cpu) == CPU_LOCAL_CPU_OFFSET, "cpu at %gs:8");
+_Static_assert(offsetof(struct cpu_local, preempt_count) == CPU_LOCAL_PREEMPT_COUNT_OFFSET,
+	       "preempt_count at %gs:16");
+_Static_assert(offsetof(struct cpu_local, need_resched) == CPU_LOCAL_NEED_RESCHED_OFFSET,
+	       "need_resched at %gs:20");
+_Static_assert(offsetof(struct cpu_local, curr_task) == CPU_LOCAL_CURRENT_OFFSET,
+	       "current at %gs:24");
 
 static struct cpu_local cpu_locals[NR_CPUS] __attribute__((aligned(64)));
 
@@ -22,4 +29,9 @@ void percpu_init_cpu(unsigned int cpu, uint32_t apic_id)
 	local->cpu = cpu;
 	local->apic_id = apic_id;
 	wrmsr(MSR_GS_BASE, (uint64_t)local);
+}
+
+struct cpu_local *cpu_local_of(unsigned int cpu)
+{
+	return &cpu_locals[cpu];
 }

@@ -8,6 +8,7 @@
 #include <vitro/pgtable.h>
 #include <vitro/printk.h>
 #include <vitro/string.h>
+#include <vitro/task.h>
 #include <vitro/time.h>
 #include <vitro/tlb.h>
 #include <vitro/vmalloc.h>
@@ -53,11 +54,12 @@ static __noreturn void ap_start(unsigned int cpu)
 		write_cr4(read_cr4() | CR4_PGE);
 	idt_load();
 	lapic_init();
+	time_init_cpu();
+	sched_init_cpu(cpu);
 	__atomic_add_fetch(&cpus_online, 1, __ATOMIC_RELEASE);
 	/* Idle until there is work; the trampoline's 1:1 mapping leaves this
 	 * CPU's TLB through the shoot-down when the boot CPU removes it. */
-	for (;;)
-		irq_enable_and_halt();
+	cpu_idle_loop();
 }
 
 static bool start_cpu(unsigned int cpu, struct trampoline_mailbox *mailbox, bool is_virtual)

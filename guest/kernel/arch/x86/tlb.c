@@ -5,7 +5,10 @@
 #include <vitro/mm.h>
 #include <vitro/tlb.h>
 
+#include <vitro/printk.h>
 #include <vitro/spinlock.h>
+#include <vitro/task.h>
+#include <vitro/time.h>
 
 #include "apic.h"
 #include "io.h"
@@ -18,40 +21,79 @@
 
 void (*tlb_shootdown)(uint64_t start, uint64_t end);
 
-/* The shoot-down protocol: the initiator publishes the range and the number
- * of CPUs that must answer, interrupts them all, and waits until each has
- * flushed and counted down (bounded, so a dead CPU cannot hang the kernel). */
+/* The shoot-down protocol: one initiator at a time publishes the range, raises
+ * a flag for every other online CPU and interrupts them; each flushes and
+ * lowers its flag. A CPU waiting to initiate (or waiting for the others)
+ * answers its own flag by polling too, so two CPUs shooting down at once, or
+ * one doing it with interrupts off, cannot wait for each other forever. The
+ * wait is bounded in time, so a dead CPU cannot hang the kernel either. */
+#define SHOOTDOWN_TIMEOUT_NS (2 * NSEC_PER_SEC)
+
 static struct spinlock shootdown_lock = SPINLOCK_INIT;
 static uint64_t shootdown_start, shootdown_end;
-static unsigned int shootdown_pending;
+static int shootdown_flag[NR_CPUS];
 unsigned long tlb_shootdowns_handled;
 
 static void flush_tlb_local_range(uint64_t start, uint64_t end);
 
+static void shootdown_answer(void)
+{
+	unsigned int cpu = smp_processor_id();
+
+	if (!__atomic_load_n(&shootdown_flag[cpu], __ATOMIC_ACQUIRE))
+		return;
+	flush_tlb_local_range(__atomic_load_n(&shootdown_start, __ATOMIC_RELAXED),
+			      __atomic_load_n(&shootdown_end, __ATOMIC_RELAXED));
+	__atomic_add_fetch(&tlb_shootdowns_handled, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&shootdown_flag[cpu], 0, __ATOMIC_RELEASE);
+}
+
 static void tlb_shootdown_interrupt(void *opaque)
 {
 	(void)opaque;
-	flush_tlb_local_range(__atomic_load_n(&shootdown_start, __ATOMIC_ACQUIRE),
-			      __atomic_load_n(&shootdown_end, __ATOMIC_ACQUIRE));
-	__atomic_add_fetch(&tlb_shootdowns_handled, 1, __ATOMIC_RELAXED);
-	__atomic_sub_fetch(&shootdown_pending, 1, __ATOMIC_RELEASE);
+	shootdown_answer();
+}
+
+static bool shootdown_pending(unsigned int self)
+{
+	unsigned int cpu;
+
+	for_each_cpu(cpu, &cpu_sched_online) if (cpu != self &&
+						 __atomic_load_n(&shootdown_flag[cpu],
+								 __ATOMIC_ACQUIRE)) return true;
+	return false;
 }
 
 static void tlb_shootdown_ipi(uint64_t start, uint64_t end)
 {
-	unsigned int others = smp_cpus_online() - 1, spins = 0;
-	unsigned long flags;
+	unsigned int self, cpu;
+	uint64_t begin;
 
-	if (!others)
+	if (smp_cpus_online() < 2)
 		return;
-	flags = spin_lock_irqsave(&shootdown_lock);
+	preempt_disable();
+	self = smp_processor_id();
+	while (!raw_spin_trylock(&shootdown_lock)) {
+		shootdown_answer();
+		cpu_relax();
+	}
 	__atomic_store_n(&shootdown_start, start, __ATOMIC_RELAXED);
 	__atomic_store_n(&shootdown_end, end, __ATOMIC_RELAXED);
-	__atomic_store_n(&shootdown_pending, others, __ATOMIC_RELEASE);
+	for_each_cpu(cpu, &cpu_sched_online) if (cpu != self)
+		__atomic_store_n(&shootdown_flag[cpu], 1, __ATOMIC_RELEASE);
 	lapic_send_ipi_all_but_self(TLB_SHOOTDOWN_VECTOR);
-	while (__atomic_load_n(&shootdown_pending, __ATOMIC_ACQUIRE) && ++spins < 100000000)
+	begin = ktime_get_ns();
+	while (shootdown_pending(self)) {
+		if (ktime_get_ns() - begin > SHOOTDOWN_TIMEOUT_NS) {
+			pr_warn("TLB shoot-down: a CPU did not answer in 2 s\n");
+			for_each_cpu(cpu, &cpu_sched_online)
+				__atomic_store_n(&shootdown_flag[cpu], 0, __ATOMIC_RELEASE);
+			break;
+		}
 		cpu_relax();
-	spin_unlock_irqrestore(&shootdown_lock, flags);
+	}
+	raw_spin_unlock(&shootdown_lock);
+	preempt_enable();
 }
 
 void tlb_shootdown_init(void)

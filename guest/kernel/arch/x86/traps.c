@@ -7,6 +7,7 @@
 #include <vitro/compiler.h>
 #include <vitro/kallsyms.h>
 #include <vitro/layout.h>
+#include <vitro/preempt.h>
 #include <vitro/printk.h>
 #include <vitro/vmalloc.h>
 
@@ -20,6 +21,7 @@
 #define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
 #define TRAP_STUB_STRIDE 16
 #define IST_DOUBLE_FAULT 1
+#define RFLAGS_IF (1ull << 9)
 
 struct idt_gate {
 	uint16_t offset_low;
@@ -275,10 +277,16 @@ void trap_dispatch(struct trap_frame *f)
 	const struct extable_entry *fixup;
 
 	if (f->vector >= TRAP_NR_EXCEPTIONS) {
+		preempt_count_add(HARDIRQ_OFFSET);
 		if (irq_handlers[f->vector].handler)
 			irq_handlers[f->vector].handler(irq_handlers[f->vector].opaque);
 		if (f->vector != SPURIOUS_VECTOR)
 			lapic_eoi();
+		preempt_count_sub(HARDIRQ_OFFSET);
+		/* Kernel preemption: the interrupted code could have been switched out right
+		 * there (interrupts were on, no lock held), so it can be now. */
+		if (need_resched() && !preempt_count() && !(f->cs & 3) && (f->rflags & RFLAGS_IF))
+			preempt_schedule_irq();
 		return;
 	}
 	fixup = extable_find(f->rip);

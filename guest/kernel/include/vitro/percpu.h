@@ -6,17 +6,29 @@
 
 #include <stdint.h>
 
+struct task;
+struct cpu_rq;
+
+/* The fields read with %gs:offset have their offsets fixed (checked in percpu.c). */
 struct cpu_local {
 	struct cpu_local *self; /* at offset 0: %gs:0 is this CPU's block */
 	unsigned int cpu; /* logical CPU number */
 	uint32_t apic_id;
+	int preempt_count; /* vitro/preempt.h */
+	int need_resched;
+	struct task *curr_task; /* the task running here: `current` */
+	struct cpu_rq *rq; /* this CPU's run queue (sched/schedule.c) */
 };
 
 #define CPU_LOCAL_SELF_OFFSET 0
 #define CPU_LOCAL_CPU_OFFSET 8
+#define CPU_LOCAL_CURRENT_OFFSET 24
 
 /* Points GS at cpu's block (called by each CPU for itself at start-up). */
 void percpu_init_cpu(unsigned int cpu, uint32_t apic_id);
+
+/* Another CPU's block (IPIs, run-queue selection). */
+struct cpu_local *cpu_local_of(unsigned int cpu);
 
 static inline struct cpu_local *this_cpu(void)
 {

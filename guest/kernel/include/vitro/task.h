@@ -1,0 +1,142 @@
+/* Tasks and the scheduler's runtime: kernel threads, the context switch, sleeping and waking,
+ * kernel preemption, per-CPU run queues with their tick, and load balancing across CPUs.
+ * The policy (which task runs next) is vitro/sched.h; this is the machinery around it. */
+#ifndef VITRO_TASK_H
+#define VITRO_TASK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <vitro/cpumask.h>
+#include <vitro/list.h>
+#include <vitro/percpu.h>
+#include <vitro/sched.h>
+#include <vitro/spinlock.h>
+#include <vitro/wait.h>
+
+/* Task states, Linux's values. A task sets its state before it tests what it waits for. */
+#define TASK_RUNNING 0x0000u
+#define TASK_INTERRUPTIBLE 0x0001u
+#define TASK_UNINTERRUPTIBLE 0x0002u
+#define TASK_DEAD 0x0080u
+#define TASK_NEW 0x0800u /* created, never woken yet */
+#define TASK_NORMAL (TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)
+
+#define TASK_COMM_LEN 16
+
+struct task {
+	struct sched_task sched; /* the policy's state; first, for container_of */
+	uint64_t kernel_rsp; /* saved by switch_to() while switched out */
+	void *stack; /* the kernel stack, NULL for a CPU's boot context (its idle task) */
+	unsigned int state; /* TASK_* */
+	int pid;
+	char comm[TASK_COMM_LEN];
+	unsigned int cpu; /* the run queue it is on, or last ran on */
+	int on_cpu; /* running, or still switching out: its stack is in use */
+	bool is_idle;
+	bool migration_pending; /* running where its affinity no longer allows */
+	struct spinlock pi_lock; /* serialises wake-ups, affinity and attribute changes */
+	struct cpumask cpus_allowed;
+	int refcount;
+	struct list_head rq_link; /* on its cpu_rq's list of queued tasks (balancing) */
+	struct list_head all_link; /* on the list of all tasks */
+
+	int (*thread_fn)(void *arg);
+	void *thread_arg;
+	bool should_stop; /* kthread_stop() asked */
+	int exit_code;
+	struct completion exited;
+
+	/* statistics */
+	uint64_t nvcsw, nivcsw; /* voluntary and involuntary context switches */
+	uint64_t nr_wakeups, nr_migrations;
+	uint64_t wakeup_at_ns; /* when last woken, 0 once it ran */
+	uint64_t last_wakeup_latency_ns; /* from that wake-up to running */
+};
+
+static inline struct task *current_task(void)
+{
+	struct task *t;
+
+	__asm__("movq %%gs:24, %0" : "=r"(t));
+	return t;
+}
+
+#define current (current_task())
+
+static inline void set_current_state(unsigned int state)
+{
+	__atomic_store_n(&current->state, state, __ATOMIC_SEQ_CST);
+}
+
+static inline void __set_current_state(unsigned int state)
+{
+	__atomic_store_n(&current->state, state, __ATOMIC_RELAXED);
+}
+
+/* --- set-up ------------------------------------------------------------------------------ */
+/* The boot CPU's scheduler; the boot context becomes its idle task. Call after the memory
+ * allocators and timers. */
+void sched_init(void);
+/* Another CPU joins the scheduler; its start-up context becomes its idle task. */
+void sched_init_cpu(unsigned int cpu);
+/* The CPUs that run tasks (bits set as each calls sched_init_cpu). */
+extern struct cpumask cpu_sched_online;
+/* This CPU's idle loop: halts when nothing is runnable, balances, never returns. */
+__noreturn void cpu_idle_loop(void);
+
+/* --- kernel threads -------------------------------------------------------------------------- */
+/* A new thread that will run fn(arg); not yet runnable (TASK_NEW), so its policy, nice and
+ * affinity may be set first. Returns NULL when out of memory. The caller holds a reference. */
+struct task *kthread_create(int (*fn)(void *arg), void *arg, const char *name);
+/* Makes a new thread runnable on the least loaded CPU its affinity allows. */
+void wake_up_new_task(struct task *t);
+struct task *kthread_run(int (*fn)(void *arg), void *arg, const char *name);
+/* Waits for t to end, returns its exit code and drops the caller's reference. */
+int kthread_join(struct task *t);
+/* Asks t to stop (kthread_should_stop() turns true), wakes it and joins it. A thread never
+ * woken ends without running its function and returns -EINTR. */
+int kthread_stop(struct task *t);
+bool kthread_should_stop(void);
+/* Ends the current thread. */
+__noreturn void task_exit(int code);
+
+void task_get(struct task *t);
+void task_put(struct task *t);
+
+/* --- scheduling ------------------------------------------------------------------------------ */
+/* Gives the CPU to the task the policy picks; the caller sleeps if it set a sleeping state. */
+void schedule(void);
+/* Sleeps (TASK_UNINTERRUPTIBLE unless the caller set another state) for up to timeout_ns;
+ * returns the time left if woken early, else 0. */
+uint64_t schedule_timeout(uint64_t timeout_ns);
+void sleep_ns(uint64_t ns);
+void msleep(unsigned int ms);
+void yield(void);
+
+/* Wakes t if its state is in state_mask; returns whether it did. */
+bool try_to_wake_up(struct task *t, unsigned int state_mask);
+bool wake_up_process(struct task *t);
+
+/* sched_setattr(2) and nice(2) on a task (see sched_task_set_attr for the errors). */
+int sched_setattr(struct task *t, const struct sched_attr *attr);
+void sched_set_nice(struct task *t, int nice);
+/* Restricts t to the CPUs in mask (those online); moves it off a CPU no longer allowed.
+ * -EINVAL if mask holds no online CPU. */
+int sched_setaffinity(struct task *t, const struct cpumask *mask);
+/* Total CPU time t has used, up to now if it is running. */
+uint64_t task_sched_runtime(struct task *t);
+
+/* The scheduling policy of the fair class, chosen with sched=eevdf|cfs on the command line. */
+const char *sched_fair_mode_name(void);
+
+/* Per-CPU counters for tests and /proc: context switches, ticks, balancing moves. */
+struct sched_cpu_stats {
+	uint64_t nr_switches, nr_ticks, nr_balance_moves, idle_ns;
+	unsigned int nr_running;
+};
+void sched_cpu_stats(unsigned int cpu, struct sched_cpu_stats *stats);
+
+/* Logs a warning if the caller may not sleep (interrupt, preemption off). */
+void might_sleep_check(const char *where);
+
+#endif

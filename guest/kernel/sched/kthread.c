@@ -1,0 +1,139 @@
+/* Kernel threads: creation on their own kernel stack, the first switch into them, exit, and
+ * the references that decide when a task's memory goes (its own while it runs, plus one for
+ * whoever created it). */
+#include <vitro/errno.h>
+#include <vitro/format.h>
+#include <vitro/printk.h>
+#include <vitro/slab.h>
+#include <vitro/string.h>
+#include <vitro/vmalloc.h>
+
+#include "runtime.h"
+
+static int next_pid = 1;
+static struct spinlock all_tasks_lock = SPINLOCK_INIT;
+static LIST_HEAD_DECLARE(all_tasks);
+
+/* The frame switch_to_asm() pops for a thread that never ran: six callee-saved registers (zero)
+ * and the return into kthread_start_asm, under two zero words that end backtraces and keep the
+ * stack 16-byte aligned there. */
+static uint64_t initial_frame(void *stack)
+{
+	uint64_t *top = (uint64_t *)((uint8_t *)stack + KERNEL_STACK_SIZE);
+	uint64_t *sp = top - 9;
+
+	memset(sp, 0, 9 * sizeof(*sp));
+	sp[6] = (uint64_t)kthread_start_asm;
+	return (uint64_t)sp;
+}
+
+struct task *kthread_create(int (*fn)(void *arg), void *arg, const char *name)
+{
+	struct task *t = kzalloc(sizeof(*t), GFP_KERNEL);
+	unsigned long flags;
+
+	if (!t)
+		return NULL;
+	t->stack = kernel_stack_alloc();
+	if (!t->stack) {
+		kfree(t);
+		return NULL;
+	}
+	sched_task_init(&t->sched);
+	t->kernel_rsp = initial_frame(t->stack);
+	t->state = TASK_NEW;
+	t->pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
+	format_snprintf(t->comm, sizeof(t->comm), "%s", name);
+	t->cpu = smp_processor_id();
+	cpumask_set_first(&t->cpus_allowed, NR_CPUS);
+	t->refcount = 2; /* the caller's and its own */
+	spin_lock_init(&t->pi_lock);
+	list_init(&t->rq_link);
+	t->thread_fn = fn;
+	t->thread_arg = arg;
+	completion_init(&t->exited);
+	flags = spin_lock_irqsave(&all_tasks_lock);
+	list_add_tail(&t->all_link, &all_tasks);
+	spin_unlock_irqrestore(&all_tasks_lock, flags);
+	return t;
+}
+
+struct task *kthread_run(int (*fn)(void *arg), void *arg, const char *name)
+{
+	struct task *t = kthread_create(fn, arg, name);
+
+	if (t)
+		wake_up_new_task(t);
+	return t;
+}
+
+void task_get(struct task *t)
+{
+	__atomic_add_fetch(&t->refcount, 1, __ATOMIC_RELAXED);
+}
+
+void task_put(struct task *t)
+{
+	unsigned long flags;
+
+	if (__atomic_sub_fetch(&t->refcount, 1, __ATOMIC_ACQ_REL))
+		return;
+	flags = spin_lock_irqsave(&all_tasks_lock);
+	list_del(&t->all_link);
+	spin_unlock_irqrestore(&all_tasks_lock, flags);
+	kernel_stack_free(t->stack);
+	kfree(t);
+}
+
+int kthread_join(struct task *t)
+{
+	int code;
+
+	wait_for_completion(&t->exited);
+	code = t->exit_code;
+	task_put(t);
+	return code;
+}
+
+bool kthread_should_stop(void)
+{
+	return READ_ONCE(current->should_stop);
+}
+
+int kthread_stop(struct task *t)
+{
+	WRITE_ONCE(t->should_stop, true);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (READ_ONCE(t->state) == TASK_NEW)
+		wake_up_new_task(t); /* ends at once without running its function */
+	else
+		wake_up_process(t);
+	return kthread_join(t);
+}
+
+__noreturn void task_exit(int code)
+{
+	struct task *t = current;
+
+	t->exit_code = code;
+	complete_all(&t->exited);
+	/* Preempted from here on, it stays queued and comes back to finish this. */
+	set_current_state(TASK_DEAD);
+	schedule(); /* finish_task_switch() on the next task drops its own reference */
+	panic("task %s (pid %d) ran after it exited", t->comm, t->pid);
+}
+
+void schedule_tail(struct task *prev)
+{
+	finish_task_switch(prev);
+	preempt_enable();
+}
+
+__noreturn void kthread_main(void)
+{
+	struct task *t = current;
+
+	if (READ_ONCE(t->should_stop))
+		task_exit(-EINTR); /* stopped before it ever ran */
+	task_exit(t->thread_fn(t->thread_arg));
+}
