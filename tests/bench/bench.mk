@@ -54,8 +54,8 @@ bench-mm: $(BENCH_DIR)/mm_bench
 
 # The scheduler's policy built for the host: enqueue, dequeue, pick and tick
 # in ns with 10, 1,000 and 100,000 runnable tasks, EEVDF and CFS side by side.
-SCHED_BENCH_SRCS := tests/bench/sched_bench.c $(wildcard guest/kernel/sched/*.c) \
-	guest/kernel/lib/rbtree.c
+SCHED_BENCH_SRCS := tests/bench/sched_bench.c \
+	$(addprefix guest/kernel/sched/,core.c fair.c rt.c deadline.c) guest/kernel/lib/rbtree.c
 SCHED_BENCH_OBJS := $(patsubst %.c,$(BENCH_DIR)/obj/%.o,$(SCHED_BENCH_SRCS))
 BENCH_TOOLS += $(BENCH_DIR)/sched_bench
 

@@ -131,7 +131,7 @@ KTEST(sched_nice_0_and_nice_5_share_a_cpu_3_to_1)
 	msleep(50); /* both placed and running */
 	a0 = task_sched_runtime(ta);
 	b0 = task_sched_runtime(tb);
-	msleep(600);
+	msleep(1200);
 	a1 = task_sched_runtime(ta);
 	b1 = task_sched_runtime(tb);
 	kthread_stop(ta);

@@ -28,6 +28,7 @@
 #include "console_echo.h"
 #include "crash.h"
 #include "mm_bench.h"
+#include "sched_bench.h"
 
 #ifndef VITRO_VERSION
 #define VITRO_VERSION "unknown"
@@ -141,9 +142,13 @@ static int kernel_init(void *arg)
 	print_banner();
 	if (cmdline_has(boot_info.cmdline, "memstats"))
 		print_memory_statistics();
-	if (cmdline_get(boot_info.cmdline, "bench", selector, sizeof(selector)) &&
-	    !strcmp(selector, "mm")) {
-		mm_bench_run();
+	if (cmdline_get(boot_info.cmdline, "bench", selector, sizeof(selector))) {
+		if (!strcmp(selector, "mm"))
+			mm_bench_run();
+		else if (!strcmp(selector, "sched"))
+			sched_bench_run();
+		else
+			pr_warn("bench=%s: no such benchmark (mm, sched)\n", selector);
 		machine_exit(GUEST_EXIT_SUCCESS);
 	}
 	if (cmdline_get(boot_info.cmdline, "crash", selector, sizeof(selector)))
