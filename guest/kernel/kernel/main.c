@@ -97,7 +97,8 @@ static void print_banner(void)
 	pr_info("CPUs: %u (from %s), memory: %llu MiB in %u regions\n", boot_info.nr_cpus,
 		boot_info.cpu_source, (unsigned long long)(boot_info.ram_bytes >> 20),
 		boot_info.nr_memory);
-	pr_info("SMP: %u of %u CPUs online\n", smp_cpus_online(), boot_info.nr_cpus);
+	pr_info("SMP: %u of %u CPUs online, APIC: %s\n", smp_cpus_online(), boot_info.nr_cpus,
+		lapic_mode_name());
 	pr_info("Command line: %s\n", boot_info.cmdline);
 	if (boot_info.initrd_size)
 		pr_info("initrd: %llu bytes at 0x%llx\n", (unsigned long long)boot_info.initrd_size,
@@ -175,6 +176,7 @@ void kernel_main(uint64_t start_info_phys)
 	mm_init();
 
 	pic_mask_all();
+	lapic_choose_mode(!cmdline_has(boot_info.cmdline, "nox2apic"));
 	lapic_init();
 	boot_info_find_cpus();
 	boot_info_find_tsc();

@@ -25,36 +25,30 @@
 static bool has_tsc_deadline;
 static uint64_t apic_ticks_per_ms;
 
-static uintptr_t lapic_reg(unsigned int offset)
-{
-	return (uintptr_t)phys_to_virt(MACHINE_LAPIC_BASE) + offset;
-}
-
 /* Counts how far the APIC timer runs down in 1 ms of TSC time. */
 static void calibrate_oneshot(void)
 {
 	uint64_t start, wait = boot_info.tsc_khz;
 
-	mmio_write32(lapic_reg(LAPIC_TIMER_DIVIDE), TIMER_DIVIDE_BY_1);
-	mmio_write32(lapic_reg(LAPIC_LVT_TIMER), LVT_MASKED | LOCAL_TIMER_VECTOR);
-	mmio_write32(lapic_reg(LAPIC_TIMER_INITIAL), 0xffffffffu);
+	lapic_write(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_BY_1);
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | LOCAL_TIMER_VECTOR);
+	lapic_write(LAPIC_TIMER_INITIAL, 0xffffffffu);
 	start = rdtsc();
 	while (rdtsc() - start < wait)
 		;
-	apic_ticks_per_ms = 0xffffffffu - mmio_read32(lapic_reg(LAPIC_TIMER_CURRENT));
-	mmio_write32(lapic_reg(LAPIC_TIMER_INITIAL), 0);
+	apic_ticks_per_ms = 0xffffffffu - lapic_read(LAPIC_TIMER_CURRENT);
+	lapic_write(LAPIC_TIMER_INITIAL, 0);
 }
 
 void apic_timer_init_cpu(void)
 {
 	if (has_tsc_deadline) {
-		mmio_write32(lapic_reg(LAPIC_LVT_TIMER),
-			     LVT_TIMER_TSC_DEADLINE | LOCAL_TIMER_VECTOR);
+		lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_TSC_DEADLINE | LOCAL_TIMER_VECTOR);
 		return;
 	}
 	/* Every CPU's APIC timer runs at the bus clock the boot CPU measured. */
-	mmio_write32(lapic_reg(LAPIC_TIMER_DIVIDE), TIMER_DIVIDE_BY_1);
-	mmio_write32(lapic_reg(LAPIC_LVT_TIMER), LOCAL_TIMER_VECTOR); /* one-shot */
+	lapic_write(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_BY_1);
+	lapic_write(LAPIC_LVT_TIMER, LOCAL_TIMER_VECTOR); /* one-shot */
 }
 
 void apic_timer_init(irq_handler_fn handler)
@@ -84,7 +78,7 @@ void apic_timer_program(uint64_t delta_ns)
 			ticks = 1;
 		if (ticks > 0xffffffffu)
 			ticks = 0xffffffffu; /* fires early; the queue re-arms */
-		mmio_write32(lapic_reg(LAPIC_TIMER_INITIAL), (uint32_t)ticks);
+		lapic_write(LAPIC_TIMER_INITIAL, (uint32_t)ticks);
 	}
 }
 
@@ -93,7 +87,7 @@ void apic_timer_stop(void)
 	if (has_tsc_deadline)
 		wrmsr(MSR_IA32_TSC_DEADLINE, 0);
 	else
-		mmio_write32(lapic_reg(LAPIC_TIMER_INITIAL), 0);
+		lapic_write(LAPIC_TIMER_INITIAL, 0);
 }
 
 const char *clockevent_name(void)
