@@ -194,10 +194,6 @@ static void account_switch(struct cpu_rq *crq, struct task *prev, struct task *n
 		crq->idle_ns += now - crq->idle_since_ns;
 	if (next->is_idle)
 		crq->idle_since_ns = now;
-	if (next->wakeup_at_ns) {
-		next->last_wakeup_latency_ns = now - next->wakeup_at_ns;
-		next->wakeup_at_ns = 0;
-	}
 }
 
 /* Preemption is off; returns with interrupts on. preempt: the task is taken off the CPU
@@ -358,7 +354,6 @@ bool try_to_wake_up(struct task *t, unsigned int state_mask)
 	rq_clock_update(src);
 	WRITE_ONCE(t->state, TASK_RUNNING);
 	t->nr_wakeups++;
-	t->wakeup_at_ns = src->rq.clock_ns ? src->rq.clock_ns : 1;
 	rq_move_and_enqueue(src, dst, t, SCHED_ENQUEUE_WAKEUP);
 	double_rq_unlock(src, dst);
 out:

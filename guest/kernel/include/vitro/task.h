@@ -49,8 +49,6 @@ struct task {
 	/* statistics */
 	uint64_t nvcsw, nivcsw; /* voluntary and involuntary context switches */
 	uint64_t nr_wakeups, nr_migrations;
-	uint64_t wakeup_at_ns; /* when last woken, 0 once it ran */
-	uint64_t last_wakeup_latency_ns; /* from that wake-up to running */
 };
 
 static inline struct task *current_task(void)
