@@ -26,4 +26,9 @@
 #define MACHINE_MMIO_HOLE_START 0xc0000000ull
 #define MACHINE_MMIO_HOLE_END 0x100000000ull
 
+/* The trace rings (shared/trace/ring.h) sit in the MMIO hole, outside RAM,
+ * when vitro traces the guest: at most this many bytes from the base. */
+#define MACHINE_TRACE_BASE 0xc0000000ull
+#define MACHINE_TRACE_MAX 0x30000000ull
+
 #endif

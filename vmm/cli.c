@@ -6,9 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trace/trace.h"
+
 const char cli_usage[] =
 	"usage: vitro run [--kernel FILE] [--cmdline STR] [--mem SIZE] [--cpus N]\n"
-	"                 [--initrd FILE]\n"
+	"                 [--initrd FILE] [--trace FILE [--trace-format FMT]\n"
+	"                 [--trace-events LIST] [--trace-buffer SIZE]]\n"
+	"       vitro trace report FILE | vitro trace timeline FILE -o OUT.svg\n"
 	"       vitro --help | --version\n"
 	"\n"
 	"  run             boot a guest kernel (the default command)\n"
@@ -18,6 +22,13 @@ const char cli_usage[] =
 	"  --mem SIZE      guest RAM, e.g. 256M or 2G (default: 256M)\n"
 	"  --cpus N        number of vCPUs (default: 1)\n"
 	"  --initrd FILE   initial ramdisk, passed to the guest as a PVH module\n"
+	"  --trace FILE    record the guest's trace events into FILE: FILE.json\n"
+	"                  (Chrome/Perfetto), FILE.txt (text), else a CTF\n"
+	"                  directory (babeltrace2)\n"
+	"  --trace-format FMT    json, ctf or text, whatever FILE's name says\n"
+	"  --trace-events LIST   categories to trace: all (default) or a list of\n"
+	"                  sched, irq, timer, syscall, block, net, mm, printk\n"
+	"  --trace-buffer SIZE   ring size per vCPU, a power of two (default 1M)\n"
 	"\n"
 	"Console: the guest's serial port is this terminal; Ctrl-A x quits.\n"
 	"Exit status: the value the guest wrote to port 0xf4, 2 for bad input,\n"
@@ -138,6 +149,21 @@ static int parse_run_option(int argc, char **argv, int *i, struct run_config *cf
 		if (cfg->nr_cpus == 0)
 			return vitro_error_set(err, -EINVAL,
 					       "--cpus 0: a VM needs at least one vCPU");
+	} else if ((v = option_value(argc, argv, i, "--trace", &missing))) {
+		if (!*v)
+			return vitro_error_set(err, -EINVAL, "--trace needs a file name");
+		cfg->trace.path = v;
+	} else if ((v = option_value(argc, argv, i, "--trace-format", &missing))) {
+		cfg->trace.format = v;
+	} else if ((v = option_value(argc, argv, i, "--trace-events", &missing))) {
+		cfg->trace.tuned = true;
+		return trace_parse_categories(v, &cfg->trace.categories, err);
+	} else if ((v = option_value(argc, argv, i, "--trace-buffer", &missing))) {
+		cfg->trace.tuned = true;
+		if (cli_parse_size(v, &cfg->trace.buffer_bytes))
+			return vitro_error_set(
+				err, -EINVAL,
+				"--trace-buffer %s: not a size (a power of two such as 1M or 4M)", v);
 	} else if (missing) {
 		return vitro_error_set(err, -EINVAL, "%s needs a value (see vitro --help)", arg);
 	} else {
@@ -156,6 +182,8 @@ int cli_parse(int argc, char **argv, const char *default_kernel, enum cli_comman
 	cfg->cmdline = "";
 	cfg->mem_bytes = VITRO_DEFAULT_MEM_BYTES;
 	cfg->nr_cpus = 1;
+	cfg->trace.categories = TRACE_DEFAULT_CATEGORIES;
+	cfg->trace.buffer_bytes = TRACE_DEFAULT_BUFFER_BYTES;
 	*cmd = CLI_CMD_RUN;
 
 	if (i < argc && !strcmp(argv[i], "run"))
@@ -184,5 +212,9 @@ int cli_parse(int argc, char **argv, const char *default_kernel, enum cli_comman
 	}
 	if (!cfg->kernel_path)
 		return vitro_error_set(err, -EINVAL, "no kernel given (use --kernel FILE)");
+	if (!cfg->trace.path && (cfg->trace.format || cfg->trace.tuned))
+		return vitro_error_set(
+			err, -EINVAL,
+			"--trace-format, --trace-events and --trace-buffer need --trace FILE");
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "error.h"
+#include "trace/recorder.h"
 
 #define VITRO_DEFAULT_MEM_BYTES (256ull << 20)
 #define VITRO_MIN_MEM_BYTES (8ull << 20)
@@ -24,6 +25,7 @@ struct run_config {
 	const char *initrd_path;
 	uint64_t mem_bytes;
 	unsigned int nr_cpus;
+	struct trace_options trace; /* trace.path NULL: not traced */
 	struct timespec start_time; /* CLOCK_MONOTONIC when vitro started */
 };
 

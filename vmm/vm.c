@@ -24,6 +24,7 @@
 #include "kvm/cpuid.h"
 #include "kvm/kvm.h"
 #include "kvm/vcpu.h"
+#include "trace/recorder.h"
 
 #define VCPU_KICK_SIGNAL SIGUSR1
 
@@ -42,6 +43,8 @@ struct vm {
 	pthread_cond_t stop_cond;
 	atomic_bool is_stopping;
 	int exit_status;
+
+	struct trace_recorder *trace; /* NULL unless --trace */
 };
 
 static void vm_request_stop(struct vm *vm, int status)
@@ -356,6 +359,15 @@ static int vm_load_guest(struct vm *vm, const struct run_config *cfg, struct vit
 		return rc;
 	in.kernel = kernel;
 	in.tsc_at_vmm_start = vm_guest_tsc_at_start(vm, cfg, in.tsc_khz);
+	if (vm->trace) {
+		void *host;
+
+		trace_recorder_region(vm->trace, &in.trace.gpa, &in.trace.size, &host);
+		in.trace.nr_rings = trace_recorder_nr_rings(vm->trace);
+		in.trace.ring_size = trace_recorder_ring_size(vm->trace);
+		in.trace.event_mask = trace_recorder_categories(vm->trace);
+		trace_recorder_set_clock(vm->trace, in.tsc_khz, in.tsc_at_vmm_start);
+	}
 	if (cfg->initrd_path) {
 		rc = file_read_all(cfg->initrd_path, "--initrd", cfg->mem_bytes, &initrd,
 				   &in.initrd_size, err);
@@ -415,8 +427,40 @@ static void vm_destroy(struct vm *vm)
 	kvm_close(&vm->kvm);
 }
 
+/* --trace: the rings go in their own memory slot, which KVM wants before the irqchip. */
+static int vm_create_trace(struct vm *vm, const struct run_config *cfg,
+			   struct kvm_extra_region *region, struct vitro_error *err)
+{
+	int rc;
+
+	if (!cfg->trace.path)
+		return 0;
+	rc = trace_recorder_create(&vm->trace, &cfg->trace, cfg->nr_cpus, err);
+	if (rc)
+		return rc;
+	trace_recorder_region(vm->trace, &region->gpa, &region->size, &region->host);
+	return 0;
+}
+
+/* After the vCPUs have stopped, whatever the guest did: a crash is worth a trace too. */
+static int vm_finish_trace(struct vm *vm, int rc, struct vitro_error *err)
+{
+	struct vitro_error trace_err = { "" };
+
+	if (!vm->trace)
+		return rc;
+	if (rc >= 0 && trace_recorder_finish(vm->trace, &trace_err)) {
+		*err = trace_err;
+		rc = -EIO;
+	}
+	trace_recorder_destroy(vm->trace);
+	vm->trace = NULL;
+	return rc;
+}
+
 int vm_run(const struct run_config *cfg, const char *kvm_path, struct vitro_error *err)
 {
+	struct kvm_extra_region trace_region = { 0 };
 	struct vcpu_thread_arg *args = NULL;
 	struct console_sink sink;
 	struct vm *vm;
@@ -441,7 +485,8 @@ int vm_run(const struct run_config *cfg, const char *kvm_path, struct vitro_erro
 
 	rc = kvm_open(&vm->kvm, kvm_path, err);
 	rc = rc ?: vm_check_config(cfg, &vm->kvm, err);
-	rc = rc ?: kvm_vm_create(&vm->kvm, cfg->mem_bytes, err);
+	rc = rc ?: vm_create_trace(vm, cfg, &trace_region, err);
+	rc = rc ?: kvm_vm_create(&vm->kvm, cfg->mem_bytes, &trace_region, vm->trace ? 1 : 0, err);
 	rc = rc ?: vm_create_vcpus(vm, cfg, err);
 	rc = rc ?: vm_add_devices(vm, err);
 	rc = rc ?: vm_load_guest(vm, cfg, err);
@@ -463,7 +508,8 @@ int vm_run(const struct run_config *cfg, const char *kvm_path, struct vitro_erro
 	}
 	console_setup_terminal();
 	sink = (struct console_sink){ vm_console_deliver, vm_console_quit, vm };
-	rc = vm_start_vcpus(vm, args, err);
+	rc = vm->trace ? trace_recorder_start(vm->trace, err) : 0;
+	rc = rc ?: vm_start_vcpus(vm, args, err);
 	if (!rc)
 		rc = console_start_input(&sink);
 	if (rc && !err->msg[0])
@@ -480,6 +526,7 @@ int vm_run(const struct run_config *cfg, const char *kvm_path, struct vitro_erro
 out:
 	console_stop_input();
 	vm_destroy(vm);
+	rc = vm_finish_trace(vm, rc, err);
 	free(args);
 	free(vm);
 	console_restore_terminal();

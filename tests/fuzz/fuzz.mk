@@ -10,7 +10,7 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O1 -g \
 # Kernel library code builds for the host against the kernel's own headers.
 FUZZ_KERNEL_CFLAGS := -DVITRO_HOST_BUILD -Iguest/kernel/include
 
-FUZZ_TARGETS := fuzz_elf_pvh fuzz_uart fuzz_dtb fuzz_cli
+FUZZ_TARGETS := fuzz_elf_pvh fuzz_uart fuzz_dtb fuzz_cli fuzz_trace_ring
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 fuzz_objs = $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(1))
 
@@ -19,7 +19,10 @@ $(FUZZ_DIR)/fuzz_elf_pvh: $(call fuzz_objs,tests/fuzz/fuzz_elf_pvh.c \
 	vmm/boot/elf_pvh.c vmm/guest_mem.c vmm/error.c)
 $(FUZZ_DIR)/fuzz_uart: $(call fuzz_objs,tests/fuzz/fuzz_uart.c vmm/devices/uart.c)
 $(FUZZ_DIR)/fuzz_dtb: $(call fuzz_objs,tests/fuzz/fuzz_dtb.c guest/kernel/lib/dtb.c)
-$(FUZZ_DIR)/fuzz_cli: $(call fuzz_objs,tests/fuzz/fuzz_cli.c vmm/cli.c vmm/error.c)
+$(FUZZ_DIR)/fuzz_cli: $(call fuzz_objs,tests/fuzz/fuzz_cli.c vmm/cli.c vmm/error.c \
+	vmm/trace/event_desc.c)
+$(FUZZ_DIR)/fuzz_trace_ring: $(call fuzz_objs,tests/fuzz/fuzz_trace_ring.c \
+	vmm/trace/ring_reader.c vmm/trace/event_desc.c vmm/error.c)
 
 $(FUZZ_BINS):
 	$(CLANG) $(FUZZ_SANITIZE) -o $@ $^

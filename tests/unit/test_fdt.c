@@ -153,6 +153,29 @@ static void test_fdt_chosen_holds_tsc_values_only_when_known(void)
 	EXPECT_EQ(prop_cell(chosen, "vitro,tsc-at-vmm-start", 8), 0x123456789abull);
 }
 
+static void test_fdt_trace_node_only_when_tracing(void)
+{
+	struct fdt_machine m = default_machine();
+	const fdt64_t *reg;
+	int trace, len;
+
+	if (!BUILD(&m))
+		return;
+	EXPECT_TRUE(fdt_path_offset(fdt_buf, "/trace@c0000000") < 0);
+	m.trace = (struct fdt_trace_region){ 0xc0000000ull, 2 * 0x11000, 2, 0x11000, 0x81 };
+	if (!BUILD(&m) || (trace = node("/trace@c0000000")) < 0)
+		return;
+	EXPECT_STR(prop_string(trace, "compatible"), "vitro,trace-rings");
+	reg = fdt_getprop(fdt_buf, trace, "reg", &len);
+	if (EXPECT_TRUE(reg != NULL) && EXPECT_EQ(len, 16)) {
+		EXPECT_EQ(fdt64_to_cpu(reg[0]), 0xc0000000ull);
+		EXPECT_EQ(fdt64_to_cpu(reg[1]), 2 * 0x11000);
+	}
+	EXPECT_EQ(prop_cell(trace, "vitro,nr-rings", 4), 2);
+	EXPECT_EQ(prop_cell(trace, "vitro,ring-size", 8), 0x11000);
+	EXPECT_EQ(prop_cell(trace, "vitro,event-mask", 8), 0x81);
+}
+
 static void expect_memory_reg(const struct guest_mem *mem)
 {
 	struct fdt_machine m = default_machine();
@@ -259,6 +282,7 @@ static CU_TestInfo fdt_tests[] = {
 	UNIT_TEST(test_fdt_chosen_holds_empty_bootargs_for_empty_cmdline),
 	UNIT_TEST(test_fdt_chosen_holds_initrd_range_only_with_initrd),
 	UNIT_TEST(test_fdt_chosen_holds_tsc_values_only_when_known),
+	UNIT_TEST(test_fdt_trace_node_only_when_tracing),
 	UNIT_TEST(test_fdt_memory_reg_lists_the_single_ram_range),
 	UNIT_TEST(test_fdt_memory_reg_lists_both_ranges_around_mmio_hole),
 	UNIT_TEST(test_fdt_cpus_has_one_node_per_vcpu_with_reg_as_index),

@@ -44,6 +44,7 @@ int boot_load_pvh(struct guest_mem *mem, const struct boot_inputs *in, struct bo
 		.cmdline = in->cmdline,
 		.tsc_khz = in->tsc_khz,
 		.tsc_at_vmm_start = in->tsc_at_vmm_start,
+		.trace = in->trace,
 	};
 	struct pvh_image image;
 	void *fdt;

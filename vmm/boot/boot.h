@@ -8,6 +8,7 @@
 
 #include "../error.h"
 #include "../guest_mem.h"
+#include "fdt.h"
 
 struct boot_inputs {
 	const uint8_t *kernel;
@@ -18,6 +19,7 @@ struct boot_inputs {
 	unsigned int nr_cpus;
 	uint32_t tsc_khz;
 	uint64_t tsc_at_vmm_start;
+	struct fdt_trace_region trace; /* gpa 0: none */
 };
 
 struct boot_result {

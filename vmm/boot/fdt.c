@@ -116,6 +116,23 @@ static int fdt_add_interrupt_controllers(void *fdt)
 	return rc ?: fdt_end_node(fdt);
 }
 
+static int fdt_add_trace(void *fdt, const struct fdt_trace_region *t)
+{
+	char name[32];
+	int rc;
+
+	if (!t->gpa)
+		return 0;
+	snprintf(name, sizeof(name), "trace@%llx", (unsigned long long)t->gpa);
+	rc = fdt_begin_node(fdt, name);
+	rc = rc ?: fdt_property_string(fdt, "compatible", "vitro,trace-rings");
+	rc = rc ?: fdt_prop_u64_pair(fdt, "reg", t->gpa, t->size);
+	rc = rc ?: fdt_property_u32(fdt, "vitro,nr-rings", t->nr_rings);
+	rc = rc ?: fdt_property_u64(fdt, "vitro,ring-size", t->ring_size);
+	rc = rc ?: fdt_property_u64(fdt, "vitro,event-mask", t->event_mask);
+	return rc ?: fdt_end_node(fdt);
+}
+
 int fdt_build(void *buf, size_t buf_size, const struct fdt_machine *m, struct vitro_error *err)
 {
 	int rc;
@@ -132,6 +149,7 @@ int fdt_build(void *buf, size_t buf_size, const struct fdt_machine *m, struct vi
 	rc = rc ?: fdt_add_cpus(buf, m->nr_cpus);
 	rc = rc ?: fdt_add_interrupt_controllers(buf);
 	rc = rc ?: fdt_add_isa(buf);
+	rc = rc ?: fdt_add_trace(buf, &m->trace);
 	rc = rc ?: fdt_end_node(buf);
 	rc = rc ?: fdt_finish(buf);
 	rc = rc ?: fdt_pack(buf);

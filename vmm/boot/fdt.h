@@ -9,6 +9,15 @@
 #include "../error.h"
 #include "../guest_mem.h"
 
+/* The trace-ring region (shared/trace/ring.h), when vitro traces the guest. */
+struct fdt_trace_region {
+	uint64_t gpa; /* 0: no tracing */
+	uint64_t size;
+	uint32_t nr_rings;
+	uint64_t ring_size;
+	uint64_t event_mask; /* enabled categories */
+};
+
 struct fdt_machine {
 	const struct guest_mem *mem;
 	unsigned int nr_cpus;
@@ -17,6 +26,7 @@ struct fdt_machine {
 	uint64_t initrd_size;
 	uint32_t tsc_khz; /* 0 if unknown */
 	uint64_t tsc_at_vmm_start; /* guest TSC when vitro started; 0 if unknown */
+	struct fdt_trace_region trace;
 };
 
 /* Builds the tree into buf; returns its size in bytes or a negative errno. */

@@ -75,27 +75,38 @@ int kvm_open(struct kvm_vm *vm, const char *dev_path, struct vitro_error *err)
 	return 0;
 }
 
-static int kvm_add_memory(struct kvm_vm *vm, struct vitro_error *err)
+static int kvm_add_slot(struct kvm_vm *vm, unsigned int slot, uint64_t gpa, uint64_t size,
+			void *host, struct vitro_error *err)
 {
-	unsigned int i;
+	struct kvm_userspace_memory_region region = {
+		.slot = slot,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uintptr_t)host,
+	};
 
-	for (i = 0; i < vm->mem.nr_ranges; i++) {
-		const struct guest_mem_range *r = &vm->mem.ranges[i];
-		struct kvm_userspace_memory_region region = {
-			.slot = i,
-			.guest_phys_addr = r->gpa,
-			.memory_size = r->size,
-			.userspace_addr = (uintptr_t)r->host,
-		};
-
-		if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
-			return vitro_error_set(err, -errno, "KVM_SET_USER_MEMORY_REGION: %s",
-					       strerror(errno));
-	}
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
+		return vitro_error_set(err, -errno, "KVM_SET_USER_MEMORY_REGION: %s",
+				       strerror(errno));
 	return 0;
 }
 
-int kvm_vm_create(struct kvm_vm *vm, uint64_t mem_bytes, struct vitro_error *err)
+static int kvm_add_memory(struct kvm_vm *vm, const struct kvm_extra_region *extra,
+			  unsigned int nr_extra, struct vitro_error *err)
+{
+	unsigned int i, slot = 0;
+	int rc = 0;
+
+	for (i = 0; i < vm->mem.nr_ranges && !rc; i++, slot++)
+		rc = kvm_add_slot(vm, slot, vm->mem.ranges[i].gpa, vm->mem.ranges[i].size,
+				  vm->mem.ranges[i].host, err);
+	for (i = 0; i < nr_extra && !rc; i++, slot++)
+		rc = kvm_add_slot(vm, slot, extra[i].gpa, extra[i].size, extra[i].host, err);
+	return rc;
+}
+
+int kvm_vm_create(struct kvm_vm *vm, uint64_t mem_bytes, const struct kvm_extra_region *extra,
+		  unsigned int nr_extra, struct vitro_error *err)
 {
 	uint64_t identity_map = KVM_IDENTITY_MAP_GPA;
 	void *host;
@@ -124,7 +135,7 @@ int kvm_vm_create(struct kvm_vm *vm, uint64_t mem_bytes, struct vitro_error *err
 				       "cannot map %llu MiB of guest RAM: %s (lower --mem)",
 				       (unsigned long long)(mem_bytes >> 20), strerror(errno));
 	guest_mem_layout(&vm->mem, host, mem_bytes, MACHINE_MMIO_HOLE_START, MACHINE_MMIO_HOLE_END);
-	rc = kvm_add_memory(vm, err);
+	rc = kvm_add_memory(vm, extra, nr_extra, err);
 	if (rc)
 		return rc;
 

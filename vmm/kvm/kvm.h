@@ -20,8 +20,18 @@ struct kvm_vm {
  * required capabilities. Returns 0 or a negative errno with err set. */
 int kvm_open(struct kvm_vm *vm, const char *dev_path, struct vitro_error *err);
 
-/* Creates the VM with mem_bytes of RAM and the in-kernel irqchip. */
-int kvm_vm_create(struct kvm_vm *vm, uint64_t mem_bytes, struct vitro_error *err);
+/* Memory beside RAM that the VMM shares with the guest (the trace rings):
+ * its own slot, outside the guest's memory map. */
+struct kvm_extra_region {
+	uint64_t gpa;
+	uint64_t size;
+	void *host;
+};
+
+/* Creates the VM with mem_bytes of RAM, the extra regions (may be none) and
+ * the in-kernel irqchip. */
+int kvm_vm_create(struct kvm_vm *vm, uint64_t mem_bytes, const struct kvm_extra_region *extra,
+		  unsigned int nr_extra, struct vitro_error *err);
 
 /* Drives a GSI line of the in-kernel irqchip. */
 int kvm_irq_line(struct kvm_vm *vm, unsigned int gsi, int level);

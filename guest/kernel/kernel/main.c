@@ -16,6 +16,7 @@
 #include <vitro/printk.h>
 #include <vitro/string.h>
 #include <vitro/task.h>
+#include <vitro/trace.h>
 
 #include "../../drivers/serial/uart8250.h"
 #include "../arch/x86/apic.h"
@@ -29,6 +30,7 @@
 #include "crash.h"
 #include "mm_bench.h"
 #include "sched_bench.h"
+#include "workload.h"
 
 #ifndef VITRO_VERSION
 #define VITRO_VERSION "unknown"
@@ -152,6 +154,8 @@ static int kernel_init(void *arg)
 			pr_warn("bench=%s: no such benchmark (mm, sched)\n", selector);
 		machine_exit(GUEST_EXIT_SUCCESS);
 	}
+	if (cmdline_get(boot_info.cmdline, "workload", selector, sizeof(selector)))
+		workload_run(selector);
 	if (cmdline_get(boot_info.cmdline, "crash", selector, sizeof(selector)))
 		crash_on_purpose(selector);
 	if (cmdline_get(boot_info.cmdline, "test", selector, sizeof(selector)))
@@ -180,6 +184,7 @@ void kernel_main(uint64_t start_info_phys)
 	lapic_init();
 	boot_info_find_cpus();
 	boot_info_find_tsc();
+	trace_init();
 	time_init();
 	sched_init(); /* this context becomes CPU 0's idle task */
 	smp_call_init();

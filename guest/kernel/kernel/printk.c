@@ -6,6 +6,7 @@
 #include <vitro/format.h>
 #include <vitro/printk.h>
 #include <vitro/spinlock.h>
+#include <vitro/trace.h>
 
 #define CONSOLE_LOCK_SPINS 10000000
 
@@ -34,16 +35,33 @@ void printk_set_console(void (*write)(const char *s, unsigned long len))
 	console_write_fn = write;
 }
 
+/* Every message goes to the trace ring when printk tracing is on, whatever the console log
+ * level: the ring is the cheap place for bulk kernel messages. */
+static void trace_printk_line(enum log_level level, const char *line, int len)
+{
+	struct trace_ev_console ev = { .level = level };
+
+	if (len > 0 && line[len - 1] == '\n')
+		len--;
+	trace_write(TRACE_EVENT_console, &ev, sizeof(ev), line, len);
+}
+
 void vprintk_level(enum log_level level, const char *fmt, va_list ap)
 {
 	char line[PRINTK_LINE_MAX], out[2 * PRINTK_LINE_MAX];
 	int n, i, j = 0;
 
-	if ((int)level > console_loglevel || !console_write_fn)
+	bool to_console = (int)level <= console_loglevel && console_write_fn;
+
+	if (!to_console && !trace_enabled(console))
 		return;
 	n = format_vsnprintf(line, sizeof(line), fmt, ap);
 	if (n >= (int)sizeof(line))
 		n = sizeof(line) - 1;
+	if (trace_enabled(console))
+		trace_printk_line(level, line, n);
+	if (!to_console)
+		return;
 	for (i = 0; i < n; i++) {
 		if (line[i] == '\n')
 			out[j++] = '\r';

@@ -4,6 +4,7 @@
 #include <vitro/cpu.h>
 #include <vitro/spinlock.h>
 #include <vitro/time.h>
+#include <vitro/trace.h>
 
 #include "../arch/x86/apic_timer.h"
 #include "../arch/x86/clock.h"
@@ -137,7 +138,10 @@ static void timer_interrupt(void *opaque)
 		timer_unlink(t);
 		__atomic_store_n(&base->running, t, __ATOMIC_RELAXED);
 		raw_spin_unlock(&base->lock);
+		trace_event(timer_expire_entry, .timer = (uint64_t)t, .function = (uint64_t)t->fn,
+			    .now_ns = now);
 		t->fn(t);
+		trace_event(timer_expire_exit, .timer = (uint64_t)t);
 		raw_spin_lock(&base->lock);
 		__atomic_store_n(&base->running, NULL, __ATOMIC_RELEASE);
 		now = ktime_get_ns();

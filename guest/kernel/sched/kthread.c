@@ -9,6 +9,7 @@
 #include <vitro/vmalloc.h>
 
 #include "runtime.h"
+#include "sched_trace.h"
 
 static int next_pid = 1;
 static struct spinlock all_tasks_lock = SPINLOCK_INIT;
@@ -52,6 +53,8 @@ struct task *kthread_create(int (*fn)(void *arg), void *arg, const char *name)
 	t->thread_fn = fn;
 	t->thread_arg = arg;
 	completion_init(&t->exited);
+	trace_event(sched_process_fork, .parent_pid = current->pid, .child_pid = t->pid,
+		    .parent_comm = trace_comm(current->comm), .child_comm = trace_comm(t->comm));
 	flags = spin_lock_irqsave(&all_tasks_lock);
 	list_add_tail(&t->all_link, &all_tasks);
 	spin_unlock_irqrestore(&all_tasks_lock, flags);
@@ -116,6 +119,8 @@ __noreturn void task_exit(int code)
 	struct task *t = current;
 
 	t->exit_code = code;
+	trace_event(sched_process_exit, .pid = t->pid, .prio = task_trace_prio(t),
+		    .comm = trace_comm(t->comm));
 	complete_all(&t->exited);
 	/* Preempted from here on, it stays queued and comes back to finish this. */
 	set_current_state(TASK_DEAD);

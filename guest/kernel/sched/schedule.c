@@ -14,6 +14,7 @@
 #include "../arch/x86/ipi.h"
 #include "../arch/x86/traps.h"
 #include "runtime.h"
+#include "sched_trace.h"
 
 /* The soonest the tick is armed for a policy event: an interrupt costs more than that. */
 #define HRTICK_MIN_NS (50 * NSEC_PER_USEC)
@@ -112,6 +113,7 @@ struct cpu_rq *rq_move_and_enqueue(struct cpu_rq *src, struct cpu_rq *dst, struc
 		if (sched_task_migrate(&src->rq, &dst->rq, &t->sched)) {
 			dst = src;
 		} else {
+			trace_sched_migrate_task(t, src->cpu, dst->cpu);
 			WRITE_ONCE(t->cpu, dst->cpu);
 			t->nr_migrations++;
 		}
@@ -228,6 +230,7 @@ static void __schedule(bool preempt)
 		return;
 	}
 	account_switch(crq, prev, next, !preempt && prev_state != TASK_RUNNING);
+	trace_sched_switch(prev, next, preempt ? TASK_RUNNING : prev_state);
 	next->on_cpu = 1;
 	tick_rearm(crq);
 	this_cpu()->curr_task = next;
@@ -340,6 +343,7 @@ bool try_to_wake_up(struct task *t, unsigned int state_mask)
 		raw_spin_lock(&src->lock);
 		if (t->sched.on_rq) {
 			WRITE_ONCE(t->state, TASK_RUNNING);
+			trace_sched_wakeup(t, src->cpu);
 			raw_spin_unlock(&src->lock);
 			goto out;
 		}
@@ -354,7 +358,7 @@ bool try_to_wake_up(struct task *t, unsigned int state_mask)
 	rq_clock_update(src);
 	WRITE_ONCE(t->state, TASK_RUNNING);
 	t->nr_wakeups++;
-	rq_move_and_enqueue(src, dst, t, SCHED_ENQUEUE_WAKEUP);
+	trace_sched_wakeup(t, rq_move_and_enqueue(src, dst, t, SCHED_ENQUEUE_WAKEUP)->cpu);
 	double_rq_unlock(src, dst);
 out:
 	spin_unlock_irqrestore(&t->pi_lock, flags);
@@ -376,7 +380,7 @@ void wake_up_new_task(struct task *t)
 	double_rq_lock(src, dst);
 	rq_clock_update(src);
 	WRITE_ONCE(t->state, TASK_RUNNING);
-	rq_move_and_enqueue(src, dst, t, SCHED_ENQUEUE_INITIAL);
+	trace_sched_wakeup_new(t, rq_move_and_enqueue(src, dst, t, SCHED_ENQUEUE_INITIAL)->cpu);
 	double_rq_unlock(src, dst);
 	spin_unlock_irqrestore(&t->pi_lock, flags);
 }

@@ -9,9 +9,12 @@
 #include <vitro/layout.h>
 #include <vitro/preempt.h>
 #include <vitro/printk.h>
+#include <vitro/trace.h>
 #include <vitro/vmalloc.h>
 
 #include "../../../../shared/machine.h"
+#include "ipi.h"
+#include "tlb_shootdown.h"
 
 #include "apic.h"
 #include "io.h"
@@ -272,14 +275,45 @@ static __noreturn void exception_die(struct trap_frame *f)
 	machine_exit(GUEST_EXIT_PANIC);
 }
 
+/* Inter-processor interrupts are traced as Linux's ipi events, device and timer interrupts as
+ * irq_handler events (irq: the ISA line for the vectors IOAPIC routes, else the vector). */
+static bool vector_is_ipi(unsigned int vector)
+{
+	return vector >= TLB_SHOOTDOWN_VECTOR && vector <= RESCHEDULE_VECTOR;
+}
+
+static unsigned int vector_irq(unsigned int vector)
+{
+	return vector >= IRQ_VECTOR_BASE && vector < IRQ_VECTOR_BASE + 16 ? vector - IRQ_VECTOR_BASE :
+									   vector;
+}
+
+static void trace_irq_entry(unsigned int vector)
+{
+	if (vector_is_ipi(vector))
+		trace_event(ipi_entry, .vector = vector);
+	else
+		trace_event(irq_handler_entry, .irq = vector_irq(vector), .vector = vector);
+}
+
+static void trace_irq_exit(unsigned int vector)
+{
+	if (vector_is_ipi(vector))
+		trace_event(ipi_exit, .vector = vector);
+	else
+		trace_event(irq_handler_exit, .irq = vector_irq(vector), .vector = vector);
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
 	const struct extable_entry *fixup;
 
 	if (f->vector >= TRAP_NR_EXCEPTIONS) {
 		preempt_count_add(HARDIRQ_OFFSET);
+		trace_irq_entry(f->vector);
 		if (irq_handlers[f->vector].handler)
 			irq_handlers[f->vector].handler(irq_handlers[f->vector].opaque);
+		trace_irq_exit(f->vector);
 		if (f->vector != SPURIOUS_VECTOR)
 			lapic_eoi();
 		preempt_count_sub(HARDIRQ_OFFSET);
