@@ -31,8 +31,9 @@ static void ring_fixture_init(struct ring_fixture *f)
 {
 	f->mem = calloc(1, TRACE_RING_HEADER_SIZE + DATA_SIZE);
 	ring_reader_init(&f->reader, f->mem, 3, DATA_SIZE);
-	f->ring = (struct trace_ring){ (struct trace_ring_header *)f->mem,
-				       f->mem + TRACE_RING_HEADER_SIZE, DATA_SIZE - 1 };
+	f->ring = (struct trace_ring){ .header = (struct trace_ring_header *)f->mem,
+				       .data = f->mem + TRACE_RING_HEADER_SIZE,
+				       .mask = DATA_SIZE - 1 };
 }
 
 static void record_seen(void *opaque, uint16_t type, uint64_t tsc, const uint8_t *payload,

@@ -33,13 +33,12 @@ extern uint8_t trace_event_on[TRACE_NR_EVENTS];
 void trace_write(unsigned int type, const void *fixed, unsigned int fixed_len, const char *text,
 		 unsigned int text_len);
 
-static inline struct trace_comm trace_comm(const char *comm)
+/* A task's comm is a NUL-padded char[16]: copied whole, two moves. */
+static inline struct trace_comm trace_comm(const char comm[16])
 {
-	struct trace_comm c = { { 0 } };
-	unsigned int i;
+	struct trace_comm c;
 
-	for (i = 0; i < sizeof(c.s) && comm[i]; i++)
-		c.s[i] = comm[i];
+	__builtin_memcpy(&c, comm, sizeof(c));
 	return c;
 }
 
