@@ -107,6 +107,36 @@ static void test_round_trip_with_wrap(void)
 	free(f.mem);
 }
 
+/* The in-place path: records that straddle the end of the data area are
+ * built in scratch and copied in at commit, the rest are written in place. */
+static void test_reserve_commit_across_wraps(void)
+{
+	static struct seen seen;
+	struct ring_fixture f;
+	unsigned int i, bad = 0;
+
+	ring_fixture_init(&f);
+	memset(&seen, 0, sizeof(seen));
+	for (i = 0; i < 4000; i++) {
+		struct trace_ev_sched_wakeup *ev =
+			trace_ring_reserve(&f.ring, TRACE_EVENT_sched_wakeup, 50 + i, sizeof(*ev));
+
+		if (!EXPECT_TRUE(ev != NULL))
+			break;
+		*ev = (struct trace_ev_sched_wakeup){ .pid = i, .prio = 120 };
+		trace_ring_commit(&f.ring);
+		if (i % 700 == 699)
+			ring_reader_drain(&f.reader, record_seen, &seen);
+	}
+	ring_reader_drain(&f.reader, record_seen, &seen);
+	EXPECT_EQ(seen.count, 4000);
+	for (i = 0; i < seen.count; i++)
+		bad += seen.pid[i] != i || seen.tsc[i] != 50 + i;
+	EXPECT_EQ(bad, 0);
+	EXPECT_EQ(f.reader.corrupt_bytes, 0);
+	free(f.mem);
+}
+
 /* A ring nobody drains fills up; further records are counted, not written,
  * and the ones written before are intact. */
 static void test_full_ring_counts_lost(void)
@@ -207,6 +237,7 @@ static void test_lying_sizes_rejected(void)
 static CU_TestInfo trace_ring_tests[] = {
 	UNIT_TEST(test_header_written_for_guest),
 	UNIT_TEST(test_round_trip_with_wrap),
+	UNIT_TEST(test_reserve_commit_across_wraps),
 	UNIT_TEST(test_full_ring_counts_lost),
 	UNIT_TEST(test_text_is_cut_to_record_max),
 	UNIT_TEST(test_corrupt_record_is_skipped),
