@@ -1,6 +1,7 @@
 # `make bench`: VMM start-up time and RSS of vitro against QEMU microvm and a
-# minimal KVM program, printed as a table (tests/bench/README.md). A
-# benchmark, not a test: it never fails on a missed target.
+# minimal KVM program, printed as a table (tests/bench/README.md), then the
+# guest kernel's allocators, scheduler and tracing. A benchmark, not a test:
+# it never fails on a missed target.
 
 BENCH_DIR := $(BUILD)/bench
 BENCH_RUNS ?= 20
@@ -87,5 +88,18 @@ $(TRACE_BENCH_OBJS): $(BENCH_DIR)/obj/%.o: %.c
 $(BENCH_DIR)/trace_drain_bench: $(TRACE_BENCH_OBJS)
 	$(CC) $(HOST_CFLAGS) -o $@ $^ -lpthread
 
+# Runs of each guest case in the tracing section (the nested host is noisy:
+# each figure is a median).
+BENCH_TRACE_VITRO_RUNS ?= 3
+BENCH_TRACE_QEMU_RUNS ?= 5
+BENCH_TRACE_ENV = BENCH_TRACE_VITRO_RUNS=$(BENCH_TRACE_VITRO_RUNS) \
+	BENCH_TRACE_QEMU_RUNS=$(BENCH_TRACE_QEMU_RUNS)
+
+# Only the tracing section (VM runs and trace_drain_bench): make bench-trace
+.PHONY: bench-trace
+bench-trace: $(VITRO) $(KERNEL_ELF) $(BENCH_DIR)/trace_drain_bench
+	@$(BENCH_TRACE_ENV) tests/bench/run-trace-bench $(BUILD) $(VITRO) $(KERNEL_ELF)
+
 bench: $(VITRO) $(KERNEL_ELF) $(BENCH_TOOLS)
-	@BENCH_RUNS=$(BENCH_RUNS) tests/bench/run-bench $(BUILD) $(VITRO) $(KERNEL_ELF)
+	@BENCH_RUNS=$(BENCH_RUNS) $(BENCH_TRACE_ENV) tests/bench/run-bench $(BUILD) $(VITRO) \
+		$(KERNEL_ELF)
