@@ -147,10 +147,36 @@ static void test_trace_timeline_colours_a_pid_the_same_in_every_trace(void)
 	synth_rmtree(dir);
 }
 
+/* Times as far apart as a u64 allows still give a finite axis. */
+static void test_trace_timeline_draws_an_axis_for_any_span(void)
+{
+	static const uint64_t ends[] = { 0, 1, 999, UINT64_MAX / 2, UINT64_MAX - 1, UINT64_MAX };
+	char dir[256], path[300], *svg;
+	struct synth_trace t;
+	size_t i;
+
+	synth_tmpdir(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/t.svg", dir);
+	for (i = 0; i < ARRAY_SIZE(ends); i++) {
+		synth_init(&t, 1);
+		synth_switch(&t, ends[i] / 3, 0, 0, "swapper/0", 0, 5, "five");
+		synth_switch(&t, ends[i], 0, 5, "five", 1, 0, "swapper/0");
+		svg = write_svg(&t, path);
+		if (svg && count(svg, "text-anchor=\"middle\"") > 12)
+			UNIT_FAIL("span %llu: %zu ticks", (unsigned long long)ends[i],
+				  count(svg, "text-anchor=\"middle\""));
+		EXPECT_TRUE(svg && strstr(svg, "</svg>"));
+		free(svg);
+		synth_fini(&t);
+	}
+	synth_rmtree(dir);
+}
+
 static CU_TestInfo trace_timeline_tests[] = {
 	UNIT_TEST(test_trace_timeline_draws_a_lane_per_vcpu),
 	UNIT_TEST(test_trace_timeline_merges_runs_narrower_than_a_pixel),
 	UNIT_TEST(test_trace_timeline_colours_a_pid_the_same_in_every_trace),
+	UNIT_TEST(test_trace_timeline_draws_an_axis_for_any_span),
 	CU_TEST_INFO_NULL,
 };
 

@@ -243,30 +243,42 @@ static void put_lane(struct timeline_sink *s, unsigned int cpu)
 	fputs("</g>\n", s->f);
 }
 
-/* Ticks 1, 2 or 5 times a power of ten apart, about ten of them. */
-static void put_axis(struct timeline_sink *s, int y)
+/* A tick interval 1, 2 or 5 times a power of ten, for about ten ticks. */
+static uint64_t tick_step(uint64_t span)
 {
-	static const uint64_t steps[] = { 1, 2, 5 };
-	uint64_t span = s->end_ns - s->start_ns, step = 1, scale, t, d;
-	int decimals = 0;
+	static const uint64_t multiples[] = { 1, 2, 5 };
+	uint64_t want = span / 10, scale;
 	unsigned int i;
 
-	for (scale = 1; step * 10 < span; scale *= 10)
-		for (i = 0; i < 3 && step * 10 < span; i++)
-			step = steps[i] * scale;
+	for (scale = 1; scale <= UINT64_MAX / 50; scale *= 10)
+		for (i = 0; i < 3; i++)
+			if (multiples[i] * scale >= want)
+				return multiples[i] * scale;
+	return want; /* spans of centuries: no round number needed */
+}
+
+static void put_axis(struct timeline_sink *s, int y)
+{
+	uint64_t step = tick_step(s->end_ns - s->start_ns), t, d;
+	int decimals = 0;
+
 	for (d = 1000000; d > step && decimals < 6; d /= 10)
 		decimals++;
 	fprintf(s->f,
 		"<g class=\"axis\" transform=\"translate(0,%d)\">\n"
 		"<line x1=\"%d\" y1=\"0\" x2=\"%d\" y2=\"0\"/>\n",
 		y, SVG_LEFT, SVG_LEFT + SVG_PLOT_WIDTH);
-	for (t = (s->start_ns + step - 1) / step * step; t <= s->end_ns; t += step) {
+	/* The first multiple of step at or after the start, without overflow. */
+	t = s->start_ns % step ? s->start_ns + (step - s->start_ns % step) : s->start_ns;
+	for (; t >= s->start_ns && t <= s->end_ns; t += step) {
 		double x = x_of(s, t);
 
 		fprintf(s->f,
 			"<line x1=\"%.2f\" y1=\"0\" x2=\"%.2f\" y2=\"6\"/>"
 			"<text x=\"%.2f\" y=\"20\" text-anchor=\"middle\">%.*f ms</text>\n",
 			x, x, x, decimals, (double)t / 1e6);
+		if (s->end_ns - t < step)
+			break;
 	}
 	fputs("</g>\n", s->f);
 }
