@@ -268,6 +268,29 @@ static void test_trace_json_links_wakeups_to_the_next_run(void)
 	synth_rmtree(dir);
 }
 
+/* A task woken but never run again gets no arrow that ends nowhere. */
+static void test_trace_json_draws_no_flow_without_a_run(void)
+{
+	char dir[256], path[300];
+	struct synth_trace t;
+	struct json_doc doc;
+
+	synth_tmpdir(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/t.json", dir);
+	synth_init(&t, 1);
+	synth_switch(&t, 10, 0, 0, "swapper/0", 0, 5, "waker");
+	synth_wakeup(&t, 20, 0, false, 6, "sleeper", 5);
+	synth_switch(&t, 30, 0, 5, "waker", 1, 0, "swapper/0");
+	if (!synth_write(&t, path, TRACE_FORMAT_JSON) && json_doc_load(&doc, path)) {
+		EXPECT_EQ(count_entries(&doc, "s", NULL, NULL, "wakeup"), 0);
+		EXPECT_EQ(count_entries(&doc, "f", NULL, NULL, "wakeup"), 0);
+		EXPECT_EQ(count_entries(&doc, "i", "1", "0", "sched_wakeup"), 1);
+		json_doc_free(&doc);
+	}
+	synth_fini(&t);
+	synth_rmtree(dir);
+}
+
 static void test_trace_json_keeps_every_event_with_its_fields(void)
 {
 	char dir[256], path[300];
@@ -411,6 +434,7 @@ static CU_TestInfo trace_output_tests[] = {
 	UNIT_TEST(test_trace_json_has_a_track_per_vcpu_and_per_task),
 	UNIT_TEST(test_trace_json_shows_handlers_as_slices),
 	UNIT_TEST(test_trace_json_links_wakeups_to_the_next_run),
+	UNIT_TEST(test_trace_json_draws_no_flow_without_a_run),
 	UNIT_TEST(test_trace_json_keeps_every_event_with_its_fields),
 	UNIT_TEST(test_trace_json_parses_with_python),
 	UNIT_TEST(test_trace_text_reads_like_perf_script),

@@ -16,7 +16,8 @@
  *   per task run (name = comm, args pid/prio; idle runs, pid 0, are left
  *   out) and irq/ipi/timer handler slices nested inside; flow arrows
  *   ("s" at sched_wakeup/sched_wakeup_new, "f" with "bp":"e" at the start of
- *   the wakee's next run); in the process "tasks" (pid 2) one thread per
+ *   the wakee's next run; written once the wakee runs, so each has both
+ *   ends); in the process "tasks" (pid 2) one thread per
  *   guest pid, named by its comm, with a slice per run naming the CPU.
  *
  * otherData carries what is known only at the end: producer "vitro", the
@@ -63,7 +64,9 @@ struct json_cpu {
 
 struct json_task {
 	uint32_t pid;
-	uint64_t pending_flow; /* woken, not yet run: the wake-up's flow id */
+	bool is_woken; /* woken, not yet run: where the wake-up was */
+	uint32_t woken_cpu;
+	uint64_t woken_ns;
 	bool is_named;
 	char name[sizeof(struct trace_comm) + 1]; /* thread_name last written */
 };
@@ -230,8 +233,12 @@ static int on_switch(struct json_sink *s, const struct trace_event *ev)
 	task = task_table_get(&s->tasks, run->task.pid);
 	if (!task)
 		return -ENOMEM;
-	s->cpus[ev->cpu].run_flow = task->pending_flow;
-	task->pending_flow = 0;
+	/* A flow is written once both its ends are known, so none dangles. */
+	if (task->is_woken) {
+		s->cpus[ev->cpu].run_flow = ++s->next_flow_id;
+		put_flow(s, "s", s->next_flow_id, task->woken_cpu, task->woken_ns);
+		task->is_woken = false;
+	}
 	if (!task->is_named || strcmp(task->name, run->task.comm)) {
 		strcpy(task->name, run->task.comm);
 		task->is_named = true;
@@ -252,10 +259,11 @@ static int on_wakeup(struct json_sink *s, const struct trace_event *ev)
 		return -ENOMEM;
 	/* The first wake-up since the task last ran is the one it waited on;
 	 * one while it still runs waited for nothing (as report.c counts). */
-	if (w.pid == 0 || task->pending_flow || sched_tracker_is_running(&s->sched, w.pid))
+	if (w.pid == 0 || task->is_woken || sched_tracker_is_running(&s->sched, w.pid))
 		return 0;
-	task->pending_flow = ++s->next_flow_id;
-	put_flow(s, "s", task->pending_flow, ev->cpu, ev->ts_ns);
+	task->is_woken = true;
+	task->woken_cpu = ev->cpu;
+	task->woken_ns = ev->ts_ns;
 	return 0;
 }
 
