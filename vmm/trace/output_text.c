@@ -209,11 +209,11 @@ static int text_end(struct trace_sink *sink, const struct trace_info *info)
 	unsigned int i;
 	int rc;
 
-	for (i = 0; i < info->nr_cpus; i++)
+	for (i = 0; info->lost && i < info->nr_cpus; i++)
 		lost += info->lost[i];
 	fprintf(s->f, "# lost events: %" PRIu64 " (", lost);
 	for (i = 0; i < info->nr_cpus; i++)
-		fprintf(s->f, "%scpu%u=%" PRIu64, i ? " " : "", i, info->lost[i]);
+		fprintf(s->f, "%scpu%u=%" PRIu64, i ? " " : "", i, info->lost ? info->lost[i] : 0);
 	fprintf(s->f, "), corrupt bytes: %" PRIu64 "\n", info->corrupt_bytes);
 	if (lost)
 		fputs("# warning: the guest's trace rings overflowed (raise --trace-buffer)\n",
