@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "trace/output.h"
 #include "vm.h"
 
 #ifndef VITRO_VERSION
@@ -49,6 +50,14 @@ int main(int argc, char **argv)
 	int rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
+	if (argc > 1 && !strcmp(argv[1], "trace")) {
+		rc = trace_cli_main(argc - 1, argv + 1, &err);
+		if (rc < 0) {
+			fprintf(stderr, "vitro: %s\n", err.msg);
+			return VITRO_EXIT_BAD_INPUT;
+		}
+		return rc;
+	}
 	if (cli_parse(argc, argv, default_kernel_path(), &cmd, &cfg, &err)) {
 		fprintf(stderr, "vitro: %s\n", err.msg);
 		return VITRO_EXIT_BAD_INPUT;

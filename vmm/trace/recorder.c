@@ -14,35 +14,7 @@
 #include <time.h>
 
 #include "../../shared/machine.h"
-#if __has_include("output.h")
 #include "output.h"
-#else
-enum trace_format { TRACE_FORMAT_AUTO, TRACE_FORMAT_JSON, TRACE_FORMAT_CTF, TRACE_FORMAT_TEXT };
-#endif
-/* TEMPORARY until the exporters land: weak fallbacks so the tree links. */
-__attribute__((weak)) int trace_format_parse(const char *name, enum trace_format *fmt,
-					     struct vitro_error *err)
-{
-	(void)name;
-	(void)fmt;
-	return vitro_error_set(err, -EINVAL, "no trace exporters in this build");
-}
-__attribute__((weak)) int trace_format_for_path(const char *path, enum trace_format requested,
-						enum trace_format *fmt, struct vitro_error *err)
-{
-	(void)path;
-	(void)err;
-	*fmt = requested;
-	return 0;
-}
-__attribute__((weak)) struct trace_sink *trace_output_open(const char *path, enum trace_format fmt,
-							   struct vitro_error *err)
-{
-	(void)path;
-	(void)fmt;
-	vitro_error_set(err, -EINVAL, "no trace exporters in this build");
-	return NULL;
-}
 #include "ring_reader.h"
 #include "trace.h"
 
