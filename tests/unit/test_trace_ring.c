@@ -235,14 +235,10 @@ static void test_lying_sizes_rejected(void)
 }
 
 static CU_TestInfo trace_ring_tests[] = {
-	UNIT_TEST(test_header_written_for_guest),
-	UNIT_TEST(test_round_trip_with_wrap),
-	UNIT_TEST(test_reserve_commit_across_wraps),
-	UNIT_TEST(test_full_ring_counts_lost),
-	UNIT_TEST(test_text_is_cut_to_record_max),
-	UNIT_TEST(test_corrupt_record_is_skipped),
-	UNIT_TEST(test_lying_sizes_rejected),
-	CU_TEST_INFO_NULL,
+	UNIT_TEST(test_header_written_for_guest),    UNIT_TEST(test_round_trip_with_wrap),
+	UNIT_TEST(test_reserve_commit_across_wraps), UNIT_TEST(test_full_ring_counts_lost),
+	UNIT_TEST(test_text_is_cut_to_record_max),   UNIT_TEST(test_corrupt_record_is_skipped),
+	UNIT_TEST(test_lying_sizes_rejected),	     CU_TEST_INFO_NULL,
 };
 
 static void register_trace_ring_tests(void)
