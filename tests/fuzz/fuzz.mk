@@ -10,7 +10,7 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O1 -g \
 # Kernel library code builds for the host against the kernel's own headers.
 FUZZ_KERNEL_CFLAGS := -DVITRO_HOST_BUILD -Iguest/kernel/include
 
-FUZZ_TARGETS := fuzz_elf_pvh fuzz_uart fuzz_dtb fuzz_cli fuzz_trace_ring fuzz_trace_read
+FUZZ_TARGETS := fuzz_elf_pvh fuzz_uart fuzz_dtb fuzz_cli fuzz_trace_ring fuzz_gdb_packet fuzz_trace_read
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 fuzz_objs = $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(1))
 
@@ -23,6 +23,8 @@ $(FUZZ_DIR)/fuzz_cli: $(call fuzz_objs,tests/fuzz/fuzz_cli.c vmm/cli.c vmm/error
 	vmm/trace/event_desc.c)
 $(FUZZ_DIR)/fuzz_trace_ring: $(call fuzz_objs,tests/fuzz/fuzz_trace_ring.c \
 	vmm/trace/ring_reader.c vmm/trace/event_desc.c vmm/error.c)
+$(FUZZ_DIR)/fuzz_gdb_packet: $(call fuzz_objs,tests/fuzz/fuzz_gdb_packet.c \
+	vmm/gdb/packet.c vmm/gdb/command.c vmm/gdb/session.c vmm/gdb/x86_regs.c)
 $(FUZZ_DIR)/fuzz_trace_read: $(call fuzz_objs,tests/fuzz/fuzz_trace_read.c \
 	$(addprefix vmm/trace/,read.c read_json.c json_parse.c read_ctf.c ctf_metadata.c \
 	event_store.c event_desc.c fields.c escape.c sched_tracker.c task_table.c \
