@@ -138,6 +138,34 @@ static void test_elf_finds_pvh_note_after_other_notes(void)
 	EXPECT_EQ(image.entry, FAKE_KERNEL_TEXT_GPA + 0x20);
 }
 
+static void test_elf_reports_virtual_range_of_kernel_linked_high(void)
+{
+	struct vitro_error err = { "" };
+	struct fake_kernel k;
+	struct pvh_image image;
+
+	fake_kernel_init(&k);
+	ram_reset();
+	EXPECT_EQ(load(&k, &image, &err), 0);
+	EXPECT_EQ(image.virt_start, 0xffffffff80000000ull + FAKE_KERNEL_TEXT_GPA);
+	EXPECT_EQ(image.virt_end,
+		  0xffffffff80000000ull + FAKE_KERNEL_DATA_GPA + FAKE_KERNEL_DATA_MEMSZ);
+}
+
+static void test_elf_reports_no_virtual_range_when_segment_offsets_differ(void)
+{
+	struct vitro_error err = { "" };
+	struct fake_kernel k;
+	struct pvh_image image;
+
+	fake_kernel_init(&k);
+	fake_kernel_phdr(&k, FAKE_KERNEL_PH_DATA)->p_vaddr += 0x1000;
+	ram_reset();
+	EXPECT_EQ(load(&k, &image, &err), 0);
+	EXPECT_EQ(image.virt_start, 0);
+	EXPECT_EQ(image.virt_end, 0);
+}
+
 static void test_elf_skips_load_segment_with_zero_memsz(void)
 {
 	struct vitro_error err = { "" };
@@ -636,6 +664,8 @@ static CU_TestInfo elf_pvh_tests[] = {
 	UNIT_TEST(test_elf_loads_segments_and_returns_pvh_entry),
 	UNIT_TEST(test_elf_accepts_8_byte_entry_in_8_byte_aligned_note),
 	UNIT_TEST(test_elf_finds_pvh_note_after_other_notes),
+	UNIT_TEST(test_elf_reports_virtual_range_of_kernel_linked_high),
+	UNIT_TEST(test_elf_reports_no_virtual_range_when_segment_offsets_differ),
 	UNIT_TEST(test_elf_skips_load_segment_with_zero_memsz),
 	UNIT_TEST(test_elf_accepts_adjacent_segments),
 	UNIT_TEST(test_elf_accepts_128_program_headers),

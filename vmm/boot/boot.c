@@ -57,7 +57,10 @@ int boot_load_pvh(struct guest_mem *mem, const struct boot_inputs *in, struct bo
 	if (rc)
 		return rc;
 	out->entry = image.entry;
+	out->kernel_start = image.load_start;
 	out->kernel_end = image.load_end;
+	out->kernel_virt_start = image.virt_start;
+	out->kernel_virt_end = image.virt_end;
 
 	if (in->initrd) {
 		rc = boot_place_initrd(mem, in, image.load_end, &out->initrd_gpa, err);

@@ -25,7 +25,12 @@ struct boot_inputs {
 struct boot_result {
 	uint64_t entry;
 	uint64_t start_info_gpa;
+	uint64_t kernel_start;
 	uint64_t kernel_end;
+	/* The kernel's link-time virtual range (0, 0 if its segments do not
+	 * share one offset), for the gdb stub while paging is off. */
+	uint64_t kernel_virt_start;
+	uint64_t kernel_virt_end;
 	uint64_t initrd_gpa;
 	uint64_t fdt_gpa;
 	uint64_t fdt_size;

@@ -134,8 +134,8 @@ int elf_pvh_load(const uint8_t *file, size_t file_size, struct guest_mem *mem, u
 {
 	Elf64_Phdr phdrs[ELF_PVH_MAX_PHDRS];
 	Elf64_Ehdr eh;
-	uint64_t entry = 0;
-	int has_entry = 0, has_load = 0, rc;
+	uint64_t entry = 0, virt_offset = 0;
+	int has_entry = 0, has_load = 0, has_one_offset = 1, rc;
 	unsigned int i, j;
 
 	if (file_size >= sizeof(eh))
@@ -180,6 +180,9 @@ int elf_pvh_load(const uint8_t *file, size_t file_size, struct guest_mem *mem, u
 				return vitro_error_set(
 					err, -ENOEXEC,
 					"segments %u and %u overlap in physical memory", j, i);
+		if (has_load && ph->p_vaddr - ph->p_paddr != virt_offset)
+			has_one_offset = 0;
+		virt_offset = ph->p_vaddr - ph->p_paddr;
 		has_load = 1;
 		if (ph->p_paddr < image->load_start)
 			image->load_start = ph->p_paddr;
@@ -221,5 +224,10 @@ int elf_pvh_load(const uint8_t *file, size_t file_size, struct guest_mem *mem, u
 		memset(dst + ph->p_filesz, 0, ph->p_memsz - ph->p_filesz);
 	}
 	image->entry = entry;
+	/* Offsets wrap modulo 2^64, as the kernel's -2 GiB link address does. */
+	image->virt_start = image->load_start + virt_offset;
+	image->virt_end = image->load_end + virt_offset;
+	if (!has_one_offset || image->virt_end <= image->virt_start)
+		image->virt_start = image->virt_end = 0;
 	return 0;
 }

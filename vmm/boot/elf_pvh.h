@@ -15,6 +15,10 @@ struct pvh_image {
 	uint64_t entry; /* 32-bit physical entry point */
 	uint64_t load_start; /* lowest guest-physical byte loaded */
 	uint64_t load_end; /* one past the highest */
+	/* Where the loaded range is linked (p_vaddr), when every segment keeps
+	 * one virtual-to-physical offset, as kernels do; else both 0. */
+	uint64_t virt_start;
+	uint64_t virt_end;
 };
 
 /* Validates the whole image, then copies its PT_LOAD segments to their
