@@ -12,6 +12,7 @@ const char cli_usage[] =
 	"usage: vitro run [--kernel FILE] [--cmdline STR] [--mem SIZE] [--cpus N]\n"
 	"                 [--initrd FILE] [--trace FILE [--trace-format FMT]\n"
 	"                 [--trace-events LIST] [--trace-buffer SIZE]]\n"
+	"                 [--gdb PORT [--gdb-wait]]\n"
 	"       vitro trace report FILE | vitro trace timeline FILE -o OUT.svg\n"
 	"       vitro --help | --version\n"
 	"\n"
@@ -29,6 +30,11 @@ const char cli_usage[] =
 	"  --trace-events LIST   categories to trace: all (default) or a list of\n"
 	"                  sched, irq, timer, syscall, block, net, mm, printk\n"
 	"  --trace-buffer SIZE   ring size per vCPU, a power of two (default 1M)\n"
+	"  --gdb PORT      serve gdb's remote protocol on 127.0.0.1:PORT\n"
+	"                  (gdb KERNEL.elf -ex 'target remote :PORT'); each vCPU\n"
+	"                  is a thread, attaching stops the guest\n"
+	"  --gdb-wait      hold the guest at its first instruction until gdb\n"
+	"                  attaches\n"
 	"\n"
 	"Console: the guest's serial port is this terminal; Ctrl-A x quits.\n"
 	"Exit status: the value the guest wrote to port 0xf4, 2 for bad input,\n"
@@ -94,6 +100,22 @@ static int parse_cpus(const char *text, unsigned int *nr_cpus)
 	if (errno || *end || value > 1u << 20)
 		return -EINVAL;
 	*nr_cpus = value;
+	return 0;
+}
+
+/* --gdb PORT: a TCP port, 1 to 65535. */
+static int parse_gdb_port(const char *text, uint16_t *port)
+{
+	unsigned long value;
+	char *end;
+
+	if (!text || *text < '0' || *text > '9')
+		return -EINVAL;
+	errno = 0;
+	value = strtoul(text, &end, 10);
+	if (errno || *end || value == 0 || value > 65535)
+		return -EINVAL;
+	*port = (uint16_t)value;
 	return 0;
 }
 
@@ -164,6 +186,14 @@ static int parse_run_option(int argc, char **argv, int *i, struct run_config *cf
 			return vitro_error_set(
 				err, -EINVAL,
 				"--trace-buffer %s: not a size (a power of two such as 1M or 4M)", v);
+	} else if (!strcmp(arg, "--gdb-wait")) {
+		cfg->gdb_wait = true;
+	} else if ((v = option_value(argc, argv, i, "--gdb", &missing))) {
+		if (parse_gdb_port(v, &cfg->gdb_port))
+			return vitro_error_set(
+				err, -EINVAL,
+				"--gdb %s: not a TCP port (a number from 1 to 65535, e.g. --gdb 1234)",
+				v);
 	} else if (missing) {
 		return vitro_error_set(err, -EINVAL, "%s needs a value (see vitro --help)", arg);
 	} else {
@@ -216,5 +246,8 @@ int cli_parse(int argc, char **argv, const char *default_kernel, enum cli_comman
 		return vitro_error_set(
 			err, -EINVAL,
 			"--trace-format, --trace-events and --trace-buffer need --trace FILE");
+	if (cfg->gdb_wait && !cfg->gdb_port)
+		return vitro_error_set(err, -EINVAL,
+				       "--gdb-wait needs --gdb PORT (the port gdb attaches to)");
 	return 0;
 }

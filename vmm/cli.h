@@ -3,6 +3,7 @@
 #ifndef VMM_CLI_H
 #define VMM_CLI_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -26,6 +27,8 @@ struct run_config {
 	uint64_t mem_bytes;
 	unsigned int nr_cpus;
 	struct trace_options trace; /* trace.path NULL: not traced */
+	uint16_t gdb_port; /* --gdb PORT on 127.0.0.1; 0: no gdb stub */
+	bool gdb_wait; /* --gdb-wait: hold the guest until gdb attaches */
 	struct timespec start_time; /* CLOCK_MONOTONIC when vitro started */
 };
 

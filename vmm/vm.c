@@ -21,6 +21,7 @@
 #include "devices/bus.h"
 #include "devices/uart.h"
 #include "files.h"
+#include "gdb/stub.h"
 #include "kvm/cpuid.h"
 #include "kvm/kvm.h"
 #include "kvm/vcpu.h"
@@ -45,6 +46,9 @@ struct vm {
 	int exit_status;
 
 	struct trace_recorder *trace; /* NULL unless --trace */
+
+	struct boot_result boot; /* where the loader put the kernel */
+	struct gdb_stub *gdb; /* NULL unless --gdb */
 };
 
 static void vm_request_stop(struct vm *vm, int status)
@@ -158,6 +162,68 @@ static int vm_add_devices(struct vm *vm, struct vitro_error *err)
 	return 0;
 }
 
+/* --- gdb stub (--gdb) ------------------------------------------------------ */
+
+static void vm_gdb_kick(void *opaque, unsigned int index)
+{
+	struct vm *vm = opaque;
+	struct vcpu *vcpu = &vm->vcpus[index];
+
+	vcpu->run->immediate_exit = 1;
+	if (vcpu->has_thread)
+		pthread_kill(vcpu->thread, VCPU_KICK_SIGNAL);
+}
+
+static void vm_gdb_kill(void *opaque)
+{
+	vm_request_stop(opaque, 0);
+}
+
+/* Before the vCPU threads start, so that --gdb-wait holds them before the
+ * guest's first instruction. */
+static int vm_gdb_create(struct vm *vm, const struct run_config *cfg, struct vitro_error *err)
+{
+	struct gdb_stub_config gdb = {
+		.port = cfg->gdb_port,
+		.is_waiting_for_attach = cfg->gdb_wait,
+		.kvm_fd = vm->kvm.sys_fd,
+		.vcpus = vm->vcpus,
+		.nr_vcpus = vm->nr_vcpus,
+		.mem = &vm->kvm.mem,
+		.kernel_virt_start = vm->boot.kernel_virt_start,
+		.kernel_virt_end = vm->boot.kernel_virt_end,
+		.kernel_phys_start = vm->boot.kernel_start,
+		.kick_vcpu = vm_gdb_kick,
+		.kill_vm = vm_gdb_kill,
+		.opaque = vm,
+	};
+	int rc;
+
+	if (!cfg->gdb_port)
+		return 0;
+	rc = gdb_stub_create(&gdb, &vm->gdb, err);
+	if (rc)
+		return rc;
+	fprintf(stderr, "vitro: gdb stub on 127.0.0.1:%u%s\n", cfg->gdb_port,
+		cfg->gdb_wait ? ", the guest waits for gdb to attach" : "");
+	return 0;
+}
+
+/* Once the vCPU threads run, so that attaching can stop them. */
+static int vm_gdb_start(struct vm *vm, struct vitro_error *err)
+{
+	return vm->gdb ? gdb_stub_start(vm->gdb, err) : 0;
+}
+
+/* Each vCPU thread, before KVM_RUN: waits while gdb holds it. Returns false
+ * once the VM is stopping. */
+static bool vm_gdb_hold(struct vm *vm, struct vcpu *vcpu)
+{
+	if (vm->gdb)
+		gdb_stub_vcpu_hold(vm->gdb, vcpu);
+	return !atomic_load(&vm->is_stopping);
+}
+
 /* --- vCPU threads -------------------------------------------------------- */
 
 struct vcpu_thread_arg {
@@ -206,6 +272,8 @@ static void vm_handle_exit(struct vm *vm, struct vcpu *vcpu)
 	struct kvm_run *run = vcpu->run;
 	char what[160];
 
+	if (vm->gdb && gdb_stub_handle_exit(vm->gdb, vcpu))
+		return;
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO:
 		vm_handle_io(vm, vcpu);
@@ -256,6 +324,8 @@ static void *vm_vcpu_thread(void *opaque)
 	sigaddset(&kick, VCPU_KICK_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
 	while (!atomic_load(&vm->is_stopping)) {
+		if (!vm_gdb_hold(vm, vcpu))
+			break;
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
@@ -386,6 +456,7 @@ static int vm_load_guest(struct vm *vm, const struct run_config *cfg, struct vit
 					boot_err.msg);
 		goto out;
 	}
+	vm->boot = out;
 	rc = vcpu_set_pvh_entry(&vm->vcpus[0], out.entry, out.start_info_gpa, err);
 out:
 	free(kernel);
@@ -490,6 +561,7 @@ int vm_run(const struct run_config *cfg, const char *kvm_path, struct vitro_erro
 	rc = rc ?: vm_create_vcpus(vm, cfg, err);
 	rc = rc ?: vm_add_devices(vm, err);
 	rc = rc ?: vm_load_guest(vm, cfg, err);
+	rc = rc ?: vm_gdb_create(vm, cfg, err);
 	if (rc)
 		goto out;
 	args = calloc(vm->nr_vcpus, sizeof(*args));
@@ -510,6 +582,7 @@ int vm_run(const struct run_config *cfg, const char *kvm_path, struct vitro_erro
 	sink = (struct console_sink){ vm_console_deliver, vm_console_quit, vm };
 	rc = vm->trace ? trace_recorder_start(vm->trace, err) : 0;
 	rc = rc ?: vm_start_vcpus(vm, args, err);
+	rc = rc ?: vm_gdb_start(vm, err);
 	if (!rc)
 		rc = console_start_input(&sink);
 	if (rc && !err->msg[0])
@@ -525,7 +598,10 @@ int vm_run(const struct run_config *cfg, const char *kvm_path, struct vitro_erro
 		rc = vm->exit_status;
 out:
 	console_stop_input();
+	if (vm->gdb)
+		gdb_stub_finish(vm->gdb, rc); /* tells gdb, lets held vCPUs go */
 	vm_destroy(vm);
+	gdb_stub_free(vm->gdb);
 	rc = vm_finish_trace(vm, rc, err);
 	free(args);
 	free(vm);

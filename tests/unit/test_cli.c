@@ -300,6 +300,39 @@ static void test_cli_requires_a_kernel_when_there_is_no_default(void)
 	EXPECT_STR(r.cfg.kernel_path, "k.elf");
 }
 
+static void test_cli_gdb_takes_a_port_and_gdb_wait_needs_it(void)
+{
+	struct parse_result r = PARSE("run", "--gdb", "1234", "--gdb-wait");
+
+	EXPECT_EQ(r.rc, 0);
+	EXPECT_EQ(r.cfg.gdb_port, 1234);
+	EXPECT_TRUE(r.cfg.gdb_wait);
+	r = PARSE("--gdb=65535");
+	EXPECT_EQ(r.rc, 0);
+	EXPECT_EQ(r.cfg.gdb_port, 65535);
+	EXPECT_FALSE(r.cfg.gdb_wait);
+	r = PARSE("run");
+	EXPECT_EQ(r.cfg.gdb_port, 0);
+	r = PARSE("run", "--gdb-wait");
+	EXPECT_EQ(r.rc, -EINVAL);
+	EXPECT_CONTAINS(r.err.msg, "--gdb-wait needs --gdb PORT");
+}
+
+static void test_cli_rejects_gdb_ports_outside_1_to_65535(void)
+{
+	static const char *const bad[] = { "0", "65536", "-1", "12ab", "", "99999999999999999999" };
+	struct parse_result r;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		r = PARSE("--gdb", (char *)bad[i]);
+		EXPECT_EQ(r.rc, -EINVAL);
+		EXPECT_CONTAINS(r.err.msg, "not a TCP port");
+	}
+	r = PARSE("--gdb");
+	EXPECT_CONTAINS(r.err.msg, "--gdb needs a value");
+}
+
 static CU_TestInfo cli_tests[] = {
 	UNIT_TEST(test_cli_defaults_without_arguments),
 	UNIT_TEST(test_cli_run_command_is_optional),
@@ -320,6 +353,8 @@ static CU_TestInfo cli_tests[] = {
 	UNIT_TEST(test_cli_parse_size_leaves_result_alone_on_error),
 	UNIT_TEST(test_cli_rejects_cmdline_longer_than_4095_bytes),
 	UNIT_TEST(test_cli_requires_a_kernel_when_there_is_no_default),
+	UNIT_TEST(test_cli_gdb_takes_a_port_and_gdb_wait_needs_it),
+	UNIT_TEST(test_cli_rejects_gdb_ports_outside_1_to_65535),
 	CU_TEST_INFO_NULL,
 };
 
