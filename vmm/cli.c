@@ -185,7 +185,8 @@ static int parse_run_option(int argc, char **argv, int *i, struct run_config *cf
 		if (cli_parse_size(v, &cfg->trace.buffer_bytes))
 			return vitro_error_set(
 				err, -EINVAL,
-				"--trace-buffer %s: not a size (a power of two such as 1M or 4M)", v);
+				"--trace-buffer %s: not a size (a power of two such as 1M or 4M)",
+				v);
 	} else if (!strcmp(arg, "--gdb-wait")) {
 		cfg->gdb_wait = true;
 	} else if ((v = option_value(argc, argv, i, "--gdb", &missing))) {
@@ -219,9 +220,9 @@ int cli_parse(int argc, char **argv, const char *default_kernel, enum cli_comman
 	if (i < argc && !strcmp(argv[i], "run"))
 		i++;
 	else if (i < argc && argv[i][0] != '-')
-		return vitro_error_set(err, -EINVAL,
-				       "unknown command '%s' (commands: run; see vitro --help)",
-				       argv[i]);
+		return vitro_error_set(
+			err, -EINVAL,
+			"unknown command '%s' (commands: run, trace; see vitro --help)", argv[i]);
 
 	for (; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
