@@ -88,16 +88,23 @@ int cli_parse_size(const char *text, uint64_t *bytes)
 	return 0;
 }
 
-static int parse_cpus(const char *text, unsigned int *nr_cpus)
+/* A decimal number from 0 to max, nothing else (no sign, no suffix). */
+static int parse_uint(const char *text, unsigned long max, unsigned long *value)
 {
-	unsigned long value;
 	char *end;
 
 	if (!text || *text < '0' || *text > '9')
 		return -EINVAL;
 	errno = 0;
-	value = strtoul(text, &end, 10);
-	if (errno || *end || value > 1u << 20)
+	*value = strtoul(text, &end, 10);
+	return errno || *end || *value > max ? -EINVAL : 0;
+}
+
+static int parse_cpus(const char *text, unsigned int *nr_cpus)
+{
+	unsigned long value;
+
+	if (parse_uint(text, 1u << 20, &value))
 		return -EINVAL;
 	*nr_cpus = value;
 	return 0;
@@ -107,13 +114,8 @@ static int parse_cpus(const char *text, unsigned int *nr_cpus)
 static int parse_gdb_port(const char *text, uint16_t *port)
 {
 	unsigned long value;
-	char *end;
 
-	if (!text || *text < '0' || *text > '9')
-		return -EINVAL;
-	errno = 0;
-	value = strtoul(text, &end, 10);
-	if (errno || *end || value == 0 || value > 65535)
+	if (parse_uint(text, 65535, &value) || value == 0)
 		return -EINVAL;
 	*port = (uint16_t)value;
 	return 0;

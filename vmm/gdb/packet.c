@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "../hex.h"
+
 enum reader_state {
 	READER_IDLE,
 	READER_BODY,
@@ -185,13 +187,7 @@ size_t gdb_binary_escape(const uint8_t *data, size_t len, char *out, size_t out_
 
 int gdb_hex_value(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	return hex_digit_value(c);
 }
 
 void gdb_hex_encode(const uint8_t *bytes, size_t len, char *out)

@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "../hex.h"
 #include "ctf.h"
 
 #define TSDL_MAX_LINE 256
@@ -183,17 +184,6 @@ static bool parse_quoted(const char *s, size_t len, char *out, size_t out_size)
 	return true;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool parse_uuid(const char *s, size_t len, uint8_t uuid[CTF_UUID_SIZE])
 {
 	char text[40];
@@ -209,8 +199,8 @@ static bool parse_uuid(const char *s, size_t len, uint8_t uuid[CTF_UUID_SIZE])
 				return false;
 			continue;
 		}
-		hi = hex_digit(text[i]);
-		lo = hex_digit(text[++i]);
+		hi = hex_digit_value(text[i]);
+		lo = hex_digit_value(text[++i]);
 		if (hi < 0 || lo < 0)
 			return false;
 		uuid[n++] = (uint8_t)(hi << 4 | lo);

@@ -284,8 +284,9 @@ static bool vector_is_ipi(unsigned int vector)
 
 static unsigned int vector_irq(unsigned int vector)
 {
-	return vector >= IRQ_VECTOR_BASE && vector < IRQ_VECTOR_BASE + 16 ? vector - IRQ_VECTOR_BASE :
-									   vector;
+	return vector >= IRQ_VECTOR_BASE && vector < IRQ_VECTOR_BASE + 16 ?
+		       vector - IRQ_VECTOR_BASE :
+		       vector;
 }
 
 static void trace_irq_entry(unsigned int vector)
