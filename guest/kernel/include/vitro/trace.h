@@ -19,13 +19,23 @@ extern uint8_t trace_event_on[TRACE_NR_EVENTS];
 
 #define trace_enabled(name) unlikely(trace_event_on[TRACE_EVENT_##name])
 
-#define trace_event(name, ...)                                                      \
-	do {                                                                        \
-		if (trace_enabled(name)) {                                          \
-			struct trace_ev_##name __ev = { __VA_ARGS__ };              \
-			trace_write(TRACE_EVENT_##name, &__ev, sizeof(__ev), 0, 0); \
-		}                                                                   \
+/* Fixed-size events are written in place: reserve, fill, commit. */
+#define trace_event(name, ...)                                                              \
+	do {                                                                                \
+		if (trace_enabled(name)) {                                                  \
+			unsigned long __flags;                                              \
+			struct trace_ev_##name *__ev =                                      \
+				trace_reserve(TRACE_EVENT_##name, sizeof(*__ev), &__flags); \
+			if (__ev)                                                           \
+				*__ev = (struct trace_ev_##name){ __VA_ARGS__ };            \
+			trace_commit(__ev, __flags);                                        \
+		}                                                                           \
 	} while (0)
+
+/* With interrupts off from reserve to commit, on this CPU's ring; NULL when
+ * the event is lost (ring full, or no ring). commit takes that NULL too. */
+void *trace_reserve(unsigned int type, unsigned int len, unsigned long *flags);
+void trace_commit(void *reserved, unsigned long flags);
 
 /* Writes one record (fixed part, then text_len bytes of text, cut to fit a
  * record) into this CPU's ring, or counts it lost when the ring is full.
