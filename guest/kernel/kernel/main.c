@@ -14,6 +14,7 @@
 #include <vitro/time.h>
 #include <vitro/vmalloc.h>
 #include <vitro/printk.h>
+#include <vitro/random.h>
 #include <vitro/string.h>
 #include <vitro/task.h>
 #include <vitro/trace.h>
@@ -185,6 +186,7 @@ void kernel_main(uint64_t start_info_phys)
 	boot_info_find_cpus();
 	boot_info_find_tsc();
 	trace_init();
+	random_init();
 	time_init();
 	sched_init(); /* this context becomes CPU 0's idle task */
 	smp_call_init();
