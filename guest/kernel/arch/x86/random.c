@@ -41,14 +41,15 @@ static bool hw_random64(bool (*insn)(uint64_t *), uint64_t *v)
 	return false;
 }
 
-void random_init(void)
+/* Seeds the generator; the first request does it, not boot: a ChaCha block
+ * is thousands of instructions, milliseconds where ring 0 is emulated. */
+static void random_seed(void)
 {
 	uint32_t a, b, c, d, max;
 	bool has_rdrand, has_rdseed = false;
 	uint64_t seed[8];
 	unsigned int i, from_hw = 0;
 
-	spin_lock_init(&crng_lock);
 	cpuid(0, 0, &max, &b, &c, &d);
 	cpuid(1, 0, &a, &b, &c, &d);
 	has_rdrand = c & CPUID1_ECX_RDRAND;
@@ -76,10 +77,17 @@ const char *random_source_name(void)
 	return random_source;
 }
 
+void random_init(void)
+{
+	spin_lock_init(&crng_lock);
+}
+
 void get_random_bytes(void *buf, size_t len)
 {
 	unsigned long flags = spin_lock_irqsave(&crng_lock);
 
+	if (!crng.is_seeded)
+		random_seed();
 	crng_read(&crng, buf, len);
 	spin_unlock_irqrestore(&crng_lock, flags);
 }

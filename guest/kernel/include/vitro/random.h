@@ -26,7 +26,8 @@ void crng_mix(struct crng *c, const void *seed, size_t len);
 /* Fills buf with len random bytes. */
 void crng_read(struct crng *c, void *buf, size_t len);
 
-/* The kernel's generator (arch/x86/random.c): seeded once at boot. */
+/* The kernel's generator (arch/x86/random.c): random_init() at boot, seeded
+ * by the first request. */
 void random_init(void);
 void get_random_bytes(void *buf, size_t len);
 /* "rdseed", "rdrand" or "tsc only". */
