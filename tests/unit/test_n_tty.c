@@ -232,6 +232,12 @@ static void test_n_tty_eof_mid_line_returns_partial_line(void)
 	EXPECT_EQ(n, 3);
 	read_str(100, &n);
 	EXPECT_EQ(n, 0); /* the second ^D, now at a line start */
+
+	/* A read that stops right before a ^D takes it along, not EOF. */
+	type("xy\x04");
+	EXPECT_STR(read_str(2, &n), "xy");
+	read_str(100, &n);
+	EXPECT_EQ(n, -EAGAIN);
 }
 
 static void test_n_tty_intr_signals_flushes_and_echoes(void)
@@ -431,6 +437,12 @@ static void test_n_tty_buffer_full(void)
 	EXPECT_EQ(n, N_TTY_BUF_SIZE);
 	EXPECT_EQ(line[N_TTY_BUF_SIZE - 2], 'a');
 	EXPECT_EQ(line[N_TTY_BUF_SIZE - 1], '\n');
+
+	/* Erasing in a full line: the byte the DEL replaced, then one more. */
+	EXPECT_EQ(type(big), 5000);
+	type("\x7f\n");
+	EXPECT_EQ(n_tty_inq(&tty), N_TTY_BUF_SIZE - 1); /* 4094 a, \n */
+	n_tty_flush(&tty, TCIFLUSH);
 
 	/* With a complete line waiting, the next one stops at the limit. */
 	type("x\n");

@@ -200,8 +200,6 @@ static bool has_room(const struct n_tty *tty)
 
 static void store_byte(struct n_tty *tty, uint8_t c, bool is_end)
 {
-	if (input_used(tty) == N_TTY_BUF_SIZE)
-		tty->read_head--; /* an overlong line loses its last byte */
 	tty->buf[tty->read_head & BUF_MASK] = c;
 	set_line_end(tty, tty->read_head, is_end);
 	tty->read_head++;
@@ -460,8 +458,13 @@ size_t n_tty_receive(struct n_tty *tty, const uint8_t *bytes, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i < len && has_room(tty); i++)
+	for (i = 0; i < len && has_room(tty); i++) {
+		/* As Linux, an overlong line loses its last byte to whatever
+		 * comes next, an erase character included. */
+		if (input_used(tty) == N_TTY_BUF_SIZE)
+			tty->read_head--;
 		receive_byte(tty, bytes[i]);
+	}
 	return i;
 }
 
@@ -488,6 +491,13 @@ static long read_canon(struct n_tty *tty, uint8_t *buf, size_t len)
 	if (is_found)
 		set_line_end(tty, tty->read_tail + consumed - 1, false);
 	tty->read_tail += consumed;
+	/* A read that ends just before a VEOF marker takes the marker too
+	 * (Linux's canon_skip_eof), else the next read would see EOF. */
+	if (!is_found && copy == len && tty->read_tail != tty->canon_head &&
+	    is_line_end(tty, tty->read_tail) && buf_at(tty, tty->read_tail) == DISABLED_CHAR) {
+		set_line_end(tty, tty->read_tail, false);
+		tty->read_tail++;
+	}
 	return (long)copy;
 }
 
