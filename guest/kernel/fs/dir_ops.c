@@ -1,0 +1,360 @@
+/* The operations that change directories — mkdir, mknod, symlink, link,
+ * rmdir, unlink, rename — and readlink: the VFS's checks and errno values,
+ * then the file system's inode operation, then the dentry cache update. */
+#include <vitro/errno.h>
+#include <vitro/slab.h>
+#include <vitro/string.h>
+
+#include "internal.h"
+
+/* Looks up the parent and the (negative) dentry a new entry will fill. */
+static int create_prepare(struct fs_struct *fs, const char *path, bool is_dir, struct nameidata *nd,
+			  struct dentry **result)
+{
+	struct dentry *dentry;
+	int err = path_parent(fs, path, nd);
+
+	if (err)
+		return err;
+	err = -EEXIST;
+	if (nd->last_type != LAST_NORM)
+		goto err_release;
+	err = lookup_last(nd, &dentry);
+	if (err)
+		goto err_release;
+	err = -EEXIST;
+	if (dentry->d_inode)
+		goto err_put;
+	/* "new/" names a directory: only mkdir may create it. */
+	err = -ENOENT;
+	if (nd->has_trailing_slash && !is_dir)
+		goto err_put;
+	*result = dentry;
+	return 0;
+err_put:
+	dput(dentry);
+err_release:
+	nd_release(nd);
+	return err;
+}
+
+int vfs_mkdir(struct fs_struct *fs, const char *path, uint32_t mode)
+{
+	struct nameidata nd;
+	struct dentry *dentry;
+	struct inode *dir;
+	int err;
+
+	spin_lock(&vfs_lock);
+	err = create_prepare(fs, path, true, &nd, &dentry);
+	if (err)
+		goto out;
+	dir = nd.path.dentry->d_inode;
+	err = dir->i_op->mkdir ? dir->i_op->mkdir(dir, dentry, S_IFDIR | (mode & 07777)) : -EPERM;
+	dput(dentry);
+	nd_release(&nd);
+out:
+	spin_unlock(&vfs_lock);
+	return err;
+}
+
+int vfs_mknod(struct fs_struct *fs, const char *path, uint32_t mode, vfs_dev_t dev)
+{
+	struct nameidata nd;
+	struct dentry *dentry;
+	struct inode *dir;
+	int err;
+
+	if (!(mode & S_IFMT))
+		mode |= S_IFREG;
+	if (!S_ISREG(mode) && !S_ISCHR(mode) && !S_ISBLK(mode) && !S_ISFIFO(mode) &&
+	    !S_ISSOCK(mode))
+		return -EINVAL;
+	spin_lock(&vfs_lock);
+	err = create_prepare(fs, path, false, &nd, &dentry);
+	if (err)
+		goto out;
+	dir = nd.path.dentry->d_inode;
+	err = dir->i_op->mknod ? dir->i_op->mknod(dir, dentry, mode & (S_IFMT | 07777), dev) :
+				 -EPERM;
+	dput(dentry);
+	nd_release(&nd);
+out:
+	spin_unlock(&vfs_lock);
+	return err;
+}
+
+int vfs_symlink(struct fs_struct *fs, const char *target, const char *link_path)
+{
+	struct nameidata nd;
+	struct dentry *dentry;
+	struct inode *dir;
+	int err;
+
+	if (!*target)
+		return -ENOENT;
+	if (strnlen(target, PATH_MAX) == PATH_MAX)
+		return -ENAMETOOLONG;
+	spin_lock(&vfs_lock);
+	err = create_prepare(fs, link_path, false, &nd, &dentry);
+	if (err)
+		goto out;
+	dir = nd.path.dentry->d_inode;
+	err = dir->i_op->symlink ? dir->i_op->symlink(dir, dentry, target) : -EPERM;
+	dput(dentry);
+	nd_release(&nd);
+out:
+	spin_unlock(&vfs_lock);
+	return err;
+}
+
+int vfs_link(struct fs_struct *fs, const char *old_path, const char *new_path)
+{
+	struct nameidata nd;
+	struct dentry *dentry;
+	struct path old;
+	struct inode *dir;
+	int err;
+
+	spin_lock(&vfs_lock);
+	/* As linkat() without AT_SYMLINK_FOLLOW: a symlink is linked itself. */
+	err = path_lookup(fs, old_path, 0, &old);
+	if (err)
+		goto out;
+	err = -EPERM;
+	if (S_ISDIR(old.dentry->d_inode->i_mode))
+		goto err_old;
+	err = create_prepare(fs, new_path, false, &nd, &dentry);
+	if (err)
+		goto err_old;
+	dir = nd.path.dentry->d_inode;
+	if (nd.path.mnt != old.mnt)
+		err = -EXDEV;
+	else
+		err = dir->i_op->link ? dir->i_op->link(old.dentry, dir, dentry) : -EPERM;
+	dput(dentry);
+	nd_release(&nd);
+err_old:
+	path_put(&old);
+out:
+	spin_unlock(&vfs_lock);
+	return err;
+}
+
+/* Looks up the existing entry a removal names. */
+static int remove_prepare(struct fs_struct *fs, const char *path, bool is_dir, struct nameidata *nd,
+			  struct dentry **result)
+{
+	struct dentry *dentry;
+	int err = path_parent(fs, path, nd);
+
+	if (err)
+		return err;
+	if (nd->last_type != LAST_NORM) {
+		/* As Linux: rmdir(".") is EINVAL, rmdir("..") ENOTEMPTY, the
+		 * root EBUSY; unlink of any of them EISDIR. */
+		if (!is_dir)
+			err = -EISDIR;
+		else if (nd->last_type == LAST_DOT)
+			err = -EINVAL;
+		else if (nd->last_type == LAST_DOTDOT)
+			err = -ENOTEMPTY;
+		else
+			err = -EBUSY;
+		goto err_release;
+	}
+	err = lookup_last(nd, &dentry);
+	if (err)
+		goto err_release;
+	err = -ENOENT;
+	if (!dentry->d_inode)
+		goto err_put;
+	if (is_dir && !S_ISDIR(dentry->d_inode->i_mode))
+		err = -ENOTDIR;
+	else if (!is_dir && S_ISDIR(dentry->d_inode->i_mode))
+		err = -EISDIR;
+	else if (!is_dir && nd->has_trailing_slash)
+		err = -ENOTDIR;
+	else if (dentry->d_mounted)
+		err = -EBUSY;
+	else
+		err = 0;
+	if (err)
+		goto err_put;
+	*result = dentry;
+	return 0;
+err_put:
+	dput(dentry);
+err_release:
+	nd_release(nd);
+	return err;
+}
+
+int vfs_rmdir(struct fs_struct *fs, const char *path)
+{
+	struct nameidata nd;
+	struct dentry *dentry;
+	struct inode *dir;
+	int err;
+
+	spin_lock(&vfs_lock);
+	err = remove_prepare(fs, path, true, &nd, &dentry);
+	if (err)
+		goto out;
+	dir = nd.path.dentry->d_inode;
+	err = dir->i_op->rmdir ? dir->i_op->rmdir(dir, dentry) : -EPERM;
+	if (!err) {
+		d_drop(dentry);
+		d_prune_children(dentry);
+	}
+	dput(dentry);
+	nd_release(&nd);
+out:
+	spin_unlock(&vfs_lock);
+	return err;
+}
+
+int vfs_unlink(struct fs_struct *fs, const char *path)
+{
+	struct nameidata nd;
+	struct dentry *dentry;
+	struct inode *dir;
+	int err;
+
+	spin_lock(&vfs_lock);
+	err = remove_prepare(fs, path, false, &nd, &dentry);
+	if (err)
+		goto out;
+	dir = nd.path.dentry->d_inode;
+	err = dir->i_op->unlink ? dir->i_op->unlink(dir, dentry) : -EPERM;
+	/* Open files keep the unhashed dentry, and so the inode, alive. */
+	if (!err)
+		d_drop(dentry);
+	dput(dentry);
+	nd_release(&nd);
+out:
+	spin_unlock(&vfs_lock);
+	return err;
+}
+
+static int rename_checks(struct nameidata *old_nd, struct dentry *old, struct nameidata *new_nd,
+			 struct dentry *new)
+{
+	struct inode *source = old->d_inode;
+	struct inode *target = new->d_inode;
+	bool is_dir;
+
+	if (!source)
+		return -ENOENT;
+	is_dir = S_ISDIR(source->i_mode);
+	if (!is_dir && (old_nd->has_trailing_slash || new_nd->has_trailing_slash))
+		return -ENOTDIR;
+	if (old->d_mounted || new->d_mounted)
+		return -EBUSY;
+	/* A directory cannot move below itself. */
+	if (is_dir && d_is_ancestor(old, new_nd->path.dentry))
+		return -EINVAL;
+	if (!target)
+		return 0;
+	if (is_dir && !S_ISDIR(target->i_mode))
+		return -ENOTDIR;
+	if (!is_dir && S_ISDIR(target->i_mode))
+		return -EISDIR;
+	/* The target holds the source: it is not empty. */
+	if (d_is_ancestor(new, old_nd->path.dentry))
+		return -ENOTEMPTY;
+	return 0;
+}
+
+int vfs_rename(struct fs_struct *fs, const char *old_path, const char *new_path)
+{
+	struct nameidata old_nd, new_nd;
+	struct dentry *old, *new;
+	struct inode *old_dir, *new_dir;
+	char *long_name = NULL;
+	int err;
+
+	spin_lock(&vfs_lock);
+	err = path_parent(fs, old_path, &old_nd);
+	if (err)
+		goto out;
+	err = path_parent(fs, new_path, &new_nd);
+	if (err)
+		goto err_old_nd;
+	err = -EBUSY;
+	if (old_nd.last_type != LAST_NORM || new_nd.last_type != LAST_NORM)
+		goto err_new_nd;
+	err = -EXDEV;
+	if (old_nd.path.mnt != new_nd.path.mnt)
+		goto err_new_nd;
+	err = lookup_last(&old_nd, &old);
+	if (err)
+		goto err_new_nd;
+	err = lookup_last(&new_nd, &new);
+	if (err)
+		goto err_old;
+	err = rename_checks(&old_nd, old, &new_nd, new);
+	/* Two names of one inode: rename does nothing, as POSIX says. */
+	if (err || old == new || (new->d_inode &&new->d_inode == old->d_inode))
+		goto err_new;
+	if (new_nd.last_len >= DNAME_INLINE_LEN) {
+		err = -ENOMEM;
+		long_name = kmalloc(new_nd.last_len + 1, VFS_GFP);
+		if (!long_name)
+			goto err_new;
+	}
+	old_dir = old_nd.path.dentry->d_inode;
+	new_dir = new_nd.path.dentry->d_inode;
+	err = old_dir->i_op->rename ? old_dir->i_op->rename(old_dir, old, new_dir, new) : -EPERM;
+	if (err) {
+		kfree(long_name);
+		goto err_new;
+	}
+	if (new->d_inode && S_ISDIR(new->d_inode->i_mode))
+		d_prune_children(new);
+	d_drop(new);
+	d_move(old, new_nd.path.dentry, new_nd.last, new_nd.last_len, long_name);
+err_new:
+	dput(new);
+err_old:
+	dput(old);
+err_new_nd:
+	nd_release(&new_nd);
+err_old_nd:
+	nd_release(&old_nd);
+out:
+	spin_unlock(&vfs_lock);
+	return err;
+}
+
+long vfs_readlink(struct fs_struct *fs, const char *path, char *buf, size_t size)
+{
+	struct inode *inode;
+	struct path link;
+	const char *body;
+	long err;
+
+	if (size == 0)
+		return -EINVAL;
+	spin_lock(&vfs_lock);
+	err = path_lookup(fs, path, 0, &link);
+	if (err)
+		goto out;
+	inode = link.dentry->d_inode;
+	err = -EINVAL;
+	if (S_ISLNK(inode->i_mode) && inode->i_op->get_link) {
+		size_t len;
+
+		body = inode->i_op->get_link(inode);
+		len = strlen(body);
+		/* Truncated silently, with no NUL, as readlink(2). */
+		if (len > size)
+			len = size;
+		memcpy(buf, body, len);
+		err = (long)len;
+	}
+	path_put(&link);
+out:
+	spin_unlock(&vfs_lock);
+	return err;
+}

@@ -1,0 +1,82 @@
+/* What the VFS files share and nothing outside fs/ may use: the big VFS lock
+ * and the helpers that expect it held. */
+#ifndef VITRO_FS_INTERNAL_H
+#define VITRO_FS_INTERNAL_H
+
+#include <vitro/fs.h>
+#include <vitro/mm.h>
+#include <vitro/spinlock.h>
+
+/* Allocations happen under vfs_lock, so they may not sleep. */
+#define VFS_GFP GFP_ATOMIC
+
+extern struct spinlock vfs_lock;
+extern struct vfs_stats vfs_counters;
+
+/* dcache.c */
+struct dentry *dget(struct dentry *dentry);
+void dput(struct dentry *dentry);
+struct dentry *d_lookup(struct dentry *parent, const char *name, size_t len);
+struct dentry *d_alloc(struct dentry *parent, const char *name, size_t len);
+void d_drop(struct dentry *dentry);
+void d_move(struct dentry *dentry, struct dentry *new_parent, const char *name, size_t len,
+	    char *long_name);
+void d_prune_children(struct dentry *dir);
+bool d_is_ancestor(const struct dentry *ancestor, const struct dentry *dentry);
+void shrink_dcache_sb(struct super_block *sb);
+void dcache_init(void);
+
+/* inode.c */
+struct inode *igrab(struct inode *inode);
+void iput(struct inode *inode);
+
+/* super.c */
+struct file_system_type *find_filesystem(const char *name);
+int sget_fill(struct file_system_type *type, struct super_block **sb);
+void deactivate_super(struct super_block *sb);
+void ramfs_register(void);
+
+/* mount.c */
+struct vfsmount *mntget(struct vfsmount *mnt);
+void mntput(struct vfsmount *mnt);
+struct vfsmount *lookup_mnt(struct vfsmount *parent, struct dentry *mountpoint);
+void path_get(struct path *path);
+void path_put(struct path *path);
+void path_set(struct path *dst, const struct path *src);
+
+/* namei.c */
+#define LOOKUP_FOLLOW 0x1u /* follow a symlink in the last component */
+#define LOOKUP_DIRECTORY 0x2u /* the result must be a directory */
+
+enum last_type { LAST_NORM, LAST_ROOT, LAST_DOT, LAST_DOTDOT };
+
+/* A path being walked: where the walk is, and the last component that
+ * parent lookups leave for the caller. */
+struct nameidata {
+	struct fs_struct *fs;
+	struct path path;
+	const char *last;
+	size_t last_len;
+	enum last_type last_type;
+	bool has_trailing_slash;
+	unsigned int nr_links; /* symlinks followed so far */
+};
+
+int path_lookup(struct fs_struct *fs, const char *name, unsigned int flags, struct path *result);
+/* Walks all but the last component; nd->path is the parent (referenced). */
+int path_parent(struct fs_struct *fs, const char *name, struct nameidata *nd);
+/* Looks the last component up in nd->path (no symlink following, no mount
+ * crossing): a referenced, possibly negative, dentry. */
+/* Walks name up to its last component, which it leaves in nd. */
+int nd_walk_parent(struct nameidata *nd, const char *name);
+/* Down through everything mounted on path. */
+void follow_mounts_path(struct path *path);
+int lookup_last(struct nameidata *nd, struct dentry **result);
+int follow_link(struct nameidata *nd, struct inode *link, bool follow_last);
+void nd_release(struct nameidata *nd);
+int nd_last_component(struct nameidata *nd, unsigned int flags);
+
+/* stat.c */
+void inode_fill_kstat(const struct inode *inode, struct kstat *stat);
+
+#endif

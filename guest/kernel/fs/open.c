@@ -1,0 +1,231 @@
+/* Opening and closing files, and truncation: open(2)'s flags and errno
+ * values over the path walk, and the struct file an open returns. */
+#include <vitro/errno.h>
+#include <vitro/slab.h>
+
+#include "internal.h"
+
+struct open_state {
+	unsigned int flags;
+	uint32_t mode;
+	bool must_be_dir;
+	bool was_created;
+	struct inode *link; /* holds the symlink body nd->last points into */
+};
+
+static int open_create(struct nameidata *nd, struct open_state *st, struct dentry *dentry)
+{
+	struct inode *dir = nd->path.dentry->d_inode;
+	int err;
+
+	if (st->must_be_dir)
+		return -EISDIR;
+	if (!dir->i_op->create)
+		return -EACCES;
+	err = dir->i_op->create(dir, dentry, S_IFREG | (st->mode & 07777));
+	if (!err)
+		st->was_created = true;
+	return err;
+}
+
+/* The last component of an open: created, or followed through symlinks (a
+ * dangling one with O_CREAT creates its target, as on Linux). */
+static int open_last(struct nameidata *nd, struct open_state *st, struct path *result)
+{
+	for (;;) {
+		struct dentry *dentry;
+		struct inode *inode;
+		struct path next;
+		const char *body;
+		int err;
+
+		if (nd->last_type != LAST_NORM) {
+			if (st->flags & O_CREAT)
+				return -EISDIR;
+			err = nd_last_component(nd, LOOKUP_FOLLOW);
+			if (err)
+				return err;
+			*result = nd->path;
+			path_get(result);
+			return 0;
+		}
+		err = lookup_last(nd, &dentry);
+		if (err)
+			return err;
+		if (!dentry->d_inode) {
+			err = st->flags & O_CREAT ? open_create(nd, st, dentry) : -ENOENT;
+			if (err) {
+				dput(dentry);
+				return err;
+			}
+		} else if ((st->flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) {
+			dput(dentry);
+			return -EEXIST;
+		}
+		next = (struct path){ .mnt = mntget(nd->path.mnt), .dentry = dentry };
+		follow_mounts_path(&next);
+		inode = next.dentry->d_inode;
+		if (!S_ISLNK(inode->i_mode)) {
+			*result = next;
+			return 0;
+		}
+		if (st->flags & O_NOFOLLOW) {
+			path_put(&next);
+			return -ELOOP;
+		}
+		if (++nd->nr_links > MAXSYMLINKS) {
+			path_put(&next);
+			return -ELOOP;
+		}
+		body = inode->i_op->get_link ? inode->i_op->get_link(inode) : NULL;
+		igrab(inode);
+		path_put(&next);
+		if (st->link)
+			iput(st->link);
+		st->link = inode;
+		if (!body || !*body)
+			return -ENOENT;
+		err = nd_walk_parent(nd, body);
+		if (err)
+			return err;
+		st->must_be_dir |= nd->has_trailing_slash;
+	}
+}
+
+static int open_checks(struct inode *inode, const struct open_state *st)
+{
+	unsigned int acc = st->flags & O_ACCMODE;
+
+	if (S_ISDIR(inode->i_mode)) {
+		if ((st->flags & O_CREAT) || acc == O_WRONLY || acc == O_RDWR ||
+		    (st->flags & O_TRUNC))
+			return -EISDIR;
+	} else if (st->must_be_dir) {
+		return -ENOTDIR;
+	}
+	/* No drivers yet for device nodes, FIFOs or sockets. */
+	if (!inode->i_fop)
+		return -ENXIO;
+	return 0;
+}
+
+int vfs_open(struct fs_struct *fs, const char *name, unsigned int flags, uint32_t mode,
+	     struct file **result)
+{
+	struct open_state st = { .flags = flags, .mode = mode };
+	struct nameidata nd;
+	struct inode *inode;
+	struct file *file;
+	struct path path;
+	int err;
+
+	file = kzalloc(sizeof(*file), GFP_KERNEL);
+	if (!file)
+		return -ENOMEM;
+	spin_lock(&vfs_lock);
+	err = path_parent(fs, name, &nd);
+	if (err)
+		goto err_unlock;
+	st.must_be_dir = nd.has_trailing_slash || (flags & O_DIRECTORY);
+	err = open_last(&nd, &st, &path);
+	if (st.link)
+		iput(st.link);
+	nd_release(&nd);
+	if (err)
+		goto err_unlock;
+	inode = path.dentry->d_inode;
+	err = open_checks(inode, &st);
+	if (err)
+		goto err_path;
+	if ((flags & O_TRUNC) && S_ISREG(inode->i_mode) && !st.was_created && inode->i_size) {
+		err = inode->i_op->truncate ? inode->i_op->truncate(inode, 0) : -EINVAL;
+		if (err)
+			goto err_path;
+	}
+	file->f_path = path;
+	file->f_inode = inode;
+	file->f_op = inode->i_fop;
+	file->f_flags = flags;
+	if ((flags & O_ACCMODE) != O_WRONLY && (flags & O_ACCMODE) != 3)
+		file->f_mode |= FMODE_READ;
+	if ((flags & O_ACCMODE) == O_WRONLY || (flags & O_ACCMODE) == O_RDWR)
+		file->f_mode |= FMODE_WRITE;
+	vfs_counters.nr_files++;
+	spin_unlock(&vfs_lock);
+
+	/* A driver's open may sleep: no lock, the path references keep
+	 * everything alive. */
+	if (file->f_op->open) {
+		err = file->f_op->open(inode, file);
+		if (err) {
+			spin_lock(&vfs_lock);
+			vfs_counters.nr_files--;
+			goto err_path;
+		}
+	}
+	*result = file;
+	return 0;
+err_path:
+	path_put(&path);
+err_unlock:
+	spin_unlock(&vfs_lock);
+	kfree(file);
+	return err;
+}
+
+int vfs_close(struct file *file)
+{
+	int err = 0;
+
+	if (file->f_op->release)
+		err = file->f_op->release(file->f_inode, file);
+	spin_lock(&vfs_lock);
+	/* An unlinked file's dentry, then its inode and data, go here. */
+	path_put(&file->f_path);
+	vfs_counters.nr_files--;
+	spin_unlock(&vfs_lock);
+	kfree(file);
+	return err;
+}
+
+static int do_truncate(struct inode *inode, int64_t length)
+{
+	if (S_ISDIR(inode->i_mode))
+		return -EISDIR;
+	if (!S_ISREG(inode->i_mode))
+		return -EINVAL;
+	if (length > inode->i_sb->s_maxbytes)
+		return -EFBIG;
+	if (!inode->i_op->truncate)
+		return -EPERM;
+	return inode->i_op->truncate(inode, length);
+}
+
+int vfs_truncate(struct fs_struct *fs, const char *name, int64_t length)
+{
+	struct path path;
+	int err;
+
+	if (length < 0)
+		return -EINVAL;
+	spin_lock(&vfs_lock);
+	err = path_lookup(fs, name, LOOKUP_FOLLOW, &path);
+	if (!err) {
+		err = do_truncate(path.dentry->d_inode, length);
+		path_put(&path);
+	}
+	spin_unlock(&vfs_lock);
+	return err;
+}
+
+int vfs_ftruncate(struct file *file, int64_t length)
+{
+	int err;
+
+	if (length < 0 || !(file->f_mode & FMODE_WRITE) || !S_ISREG(file->f_inode->i_mode))
+		return -EINVAL;
+	spin_lock(&vfs_lock);
+	err = do_truncate(file->f_inode, length);
+	spin_unlock(&vfs_lock);
+	return err;
+}

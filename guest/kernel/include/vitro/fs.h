@@ -1,0 +1,304 @@
+/* The virtual file system: Linux-shaped super blocks, inodes, dentries, files
+ * and mounts (fs/), and the kernel-side file API the syscall layer will call.
+ * Paths are kernel strings; buffers are kernel memory. Builds for the host too.
+ *
+ * Locking: one spinlock (vfs_lock, fs/internal.h) guards the dentry cache, the
+ * mount tree, every reference count and the file systems' metadata; each
+ * vfs_* entry point takes it once. File data I/O goes through f_op without it,
+ * so a driver's read may sleep; ramfs takes the lock itself for its data.
+ * There are no permission checks yet (everything runs as root). */
+#ifndef VITRO_FS_H
+#define VITRO_FS_H
+
+#include <linux/fcntl.h> /* O_* flags, AT_* */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <vitro/list.h>
+
+/* Linux UAPI values. <linux/stat.h> hides these when it sees glibc (host
+ * builds), so they are spelled out once here. */
+#ifndef S_IFMT
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+#define S_IFLNK 0120000
+#define S_IFREG 0100000
+#define S_IFBLK 0060000
+#define S_IFDIR 0040000
+#define S_IFCHR 0020000
+#define S_IFIFO 0010000
+#define S_ISUID 0004000
+#define S_ISGID 0002000
+#define S_ISVTX 0001000
+#define S_ISLNK(m) (((m)&S_IFMT) == S_IFLNK)
+#define S_ISREG(m) (((m)&S_IFMT) == S_IFREG)
+#define S_ISDIR(m) (((m)&S_IFMT) == S_IFDIR)
+#define S_ISCHR(m) (((m)&S_IFMT) == S_IFCHR)
+#define S_ISBLK(m) (((m)&S_IFMT) == S_IFBLK)
+#define S_ISFIFO(m) (((m)&S_IFMT) == S_IFIFO)
+#define S_ISSOCK(m) (((m)&S_IFMT) == S_IFSOCK)
+#endif
+#define S_IALLUGO 07777
+
+#ifndef SEEK_SET
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+#endif
+
+/* <linux/limits.h> values; MAXSYMLINKS is Linux's include/linux/namei.h. */
+#define NAME_MAX 255
+#define PATH_MAX 4096
+#define MAXSYMLINKS 40
+
+/* getdents64 d_type: the S_IFMT bits shifted down, as Linux defines them. */
+#define DT_UNKNOWN 0
+#define DT_FIFO 1
+#define DT_CHR 2
+#define DT_DIR 4
+#define DT_BLK 6
+#define DT_REG 8
+#define DT_LNK 10
+#define DT_SOCK 12
+
+/* The getdents64 record (Linux's struct linux_dirent64, not in the UAPI
+ * headers). Records are 8-byte aligned. */
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off; /* position of the next record */
+	uint16_t d_reclen;
+	uint8_t d_type;
+	char d_name[];
+};
+
+typedef uint32_t vfs_dev_t; /* Linux's kernel dev_t: major << 20 | minor */
+#define MKDEV(major, minor) (((vfs_dev_t)(major) << 20) | (vfs_dev_t)(minor))
+#define MAJOR(dev) ((unsigned int)((dev) >> 20))
+#define MINOR(dev) ((unsigned int)((dev) & ((1u << 20) - 1)))
+
+struct vfs_timespec {
+	int64_t tv_sec;
+	int64_t tv_nsec;
+};
+
+/* What stat reports, with Linux's struct kstat fields; the syscall layer
+ * packs it into struct stat. */
+struct kstat {
+	uint64_t ino;
+	vfs_dev_t dev;
+	vfs_dev_t rdev;
+	uint32_t mode;
+	uint32_t nlink;
+	uint32_t uid;
+	uint32_t gid;
+	int64_t size;
+	uint32_t blksize;
+	uint64_t blocks; /* 512-byte units */
+	struct vfs_timespec atime, mtime, ctime;
+};
+
+struct super_block;
+struct inode;
+struct dentry;
+struct file;
+struct vfsmount;
+
+struct super_operations {
+	/* Frees what the file system hangs off the inode (file data) when the
+	 * inode dies; the VFS frees the inode itself. */
+	void (*evict_inode)(struct inode *inode);
+	/* Last mount gone: drop the file system's own dentry pins. */
+	void (*kill_sb)(struct super_block *sb);
+};
+
+struct inode_operations {
+	/* Fills dentry (d_instantiate) if name exists in dir; leaving it
+	 * negative means "no such entry" and is cached. */
+	int (*lookup)(struct inode *dir, struct dentry *dentry);
+	int (*create)(struct inode *dir, struct dentry *dentry, uint32_t mode);
+	int (*mkdir)(struct inode *dir, struct dentry *dentry, uint32_t mode);
+	int (*mknod)(struct inode *dir, struct dentry *dentry, uint32_t mode, vfs_dev_t rdev);
+	int (*symlink)(struct inode *dir, struct dentry *dentry, const char *target);
+	int (*link)(struct dentry *old, struct inode *dir, struct dentry *dentry);
+	int (*unlink)(struct inode *dir, struct dentry *dentry);
+	int (*rmdir)(struct inode *dir, struct dentry *dentry);
+	/* new_dentry may be positive (replaced); the VFS then moves the dentry. */
+	int (*rename)(struct inode *old_dir, struct dentry *old_dentry, struct inode *new_dir,
+		      struct dentry *new_dentry);
+	/* The symlink's target, valid while the inode lives. */
+	const char *(*get_link)(struct inode *inode);
+	int (*truncate)(struct inode *inode, int64_t size);
+};
+
+/* getdents: emit() returns false when the buffer is full. */
+struct dir_context {
+	bool (*emit)(struct dir_context *ctx, const char *name, size_t len, uint64_t ino,
+		     unsigned int type);
+	int64_t pos;
+};
+
+struct file_operations {
+	int (*open)(struct inode *inode, struct file *file);
+	int (*release)(struct inode *inode, struct file *file);
+	long (*read)(struct file *file, void *buf, size_t count, int64_t *pos);
+	long (*write)(struct file *file, const void *buf, size_t count, int64_t *pos);
+	int (*iterate)(struct file *file, struct dir_context *ctx);
+};
+
+struct file_system_type {
+	const char *name;
+	/* Sets up sb (s_op, s_root via d_make_root) for a new mount. */
+	int (*fill_super)(struct super_block *sb);
+	struct list_head list;
+};
+
+struct super_block {
+	const struct super_operations *s_op;
+	struct file_system_type *s_type;
+	struct dentry *s_root;
+	vfs_dev_t s_dev;
+	int64_t s_maxbytes;
+	uint64_t s_next_ino;
+	int s_active; /* mounts of it */
+	void *s_fs_info;
+};
+
+struct inode {
+	uint32_t i_mode;
+	uint32_t i_nlink;
+	uint32_t i_uid, i_gid;
+	vfs_dev_t i_rdev;
+	uint64_t i_ino;
+	int64_t i_size;
+	uint64_t i_blocks;
+	struct vfs_timespec i_atime, i_mtime, i_ctime;
+	const struct inode_operations *i_op;
+	const struct file_operations *i_fop;
+	struct super_block *i_sb;
+	int i_count; /* dentries and open files pinning it, through dentries */
+	void *i_private; /* the file system's data (file chunks, link target) */
+};
+
+#define DNAME_INLINE_LEN 40
+
+#define DCACHE_PINNED 0x1u /* the file system holds a reference (ramfs) */
+#define DCACHE_HASHED 0x2u /* findable by name */
+#define DCACHE_LRU 0x4u /* unused, on the LRU */
+
+struct dentry {
+	int d_count;
+	unsigned int d_flags;
+	int d_mounted; /* mounts on this dentry */
+	struct dentry *d_parent; /* itself for a file system root */
+	const char *d_name;
+	size_t d_name_len;
+	uint32_t d_hash;
+	struct inode *d_inode; /* NULL: negative, caches "not found" */
+	struct super_block *d_sb;
+	struct list_head d_hash_link;
+	struct list_head d_child; /* in d_parent->d_subdirs */
+	struct list_head d_subdirs;
+	struct list_head d_lru;
+	char d_iname[DNAME_INLINE_LEN];
+};
+
+struct vfsmount {
+	struct dentry *mnt_root;
+	struct super_block *mnt_sb;
+	struct vfsmount *mnt_parent; /* itself for the root of the tree */
+	struct dentry *mnt_mountpoint;
+	int mnt_count;
+	struct list_head mnt_list; /* all mounts */
+	struct list_head mnt_mounts; /* children */
+	struct list_head mnt_child;
+};
+
+struct path {
+	struct vfsmount *mnt;
+	struct dentry *dentry;
+};
+
+/* A process's root and working directory (Linux's fs_struct). Processes come
+ * later; callers own one and pass it to every path call. */
+struct fs_struct {
+	struct path root;
+	struct path pwd;
+};
+
+#define FMODE_READ 0x1u
+#define FMODE_WRITE 0x2u
+
+struct file {
+	struct path f_path;
+	struct inode *f_inode;
+	const struct file_operations *f_op;
+	unsigned int f_flags; /* O_* given to open */
+	unsigned int f_mode; /* FMODE_* */
+	int64_t f_pos;
+	void *private_data;
+};
+
+/* Counters the tests and a future /proc read. */
+struct vfs_stats {
+	long nr_dentries;
+	long nr_negative;
+	long nr_unused; /* on the LRU */
+	long nr_inodes;
+	long nr_mounts;
+	long nr_superblocks;
+	long nr_files;
+	long nr_fs_lookups; /* misses that went to the file system */
+};
+
+/* Set-up: the dentry hash table; registers ramfs and tmpfs. */
+void vfs_init(void);
+int register_filesystem(struct file_system_type *type);
+void vfs_get_stats(struct vfs_stats *stats);
+/* Where inode times come from (nanoseconds since the epoch); 0 without one. */
+void vfs_set_clock(int64_t (*now_ns)(void));
+
+/* Frees up to nr unused dentries (oldest first), and inodes whose last
+ * dentry goes; returns how many dentries it freed. The memory-pressure hook. */
+unsigned long dcache_shrink(unsigned long nr);
+
+/* Mounts a new fs_type as the root of a new mount tree and points fs's root
+ * and cwd at it. */
+int vfs_mount_root(struct fs_struct *fs, const char *fs_type);
+void fs_struct_copy(struct fs_struct *dst, const struct fs_struct *src);
+void fs_struct_release(struct fs_struct *fs);
+int vfs_chdir(struct fs_struct *fs, const char *path);
+int vfs_chroot(struct fs_struct *fs, const char *path);
+int vfs_mount(struct fs_struct *fs, const char *fs_type, const char *target);
+int vfs_umount(struct fs_struct *fs, const char *target);
+
+int vfs_open(struct fs_struct *fs, const char *path, unsigned int flags, uint32_t mode,
+	     struct file **file);
+int vfs_close(struct file *file);
+long vfs_read(struct file *file, void *buf, size_t count);
+long vfs_write(struct file *file, const void *buf, size_t count);
+int64_t vfs_lseek(struct file *file, int64_t offset, int whence);
+long vfs_getdents(struct file *file, void *buf, size_t size);
+int vfs_ftruncate(struct file *file, int64_t length);
+int vfs_fstat(struct file *file, struct kstat *stat);
+
+int vfs_stat(struct fs_struct *fs, const char *path, struct kstat *stat);
+int vfs_lstat(struct fs_struct *fs, const char *path, struct kstat *stat);
+int vfs_truncate(struct fs_struct *fs, const char *path, int64_t length);
+int vfs_mkdir(struct fs_struct *fs, const char *path, uint32_t mode);
+int vfs_mknod(struct fs_struct *fs, const char *path, uint32_t mode, vfs_dev_t dev);
+int vfs_rmdir(struct fs_struct *fs, const char *path);
+int vfs_unlink(struct fs_struct *fs, const char *path);
+int vfs_rename(struct fs_struct *fs, const char *old_path, const char *new_path);
+int vfs_link(struct fs_struct *fs, const char *old_path, const char *new_path);
+int vfs_symlink(struct fs_struct *fs, const char *target, const char *link_path);
+long vfs_readlink(struct fs_struct *fs, const char *path, char *buf, size_t size);
+
+/* For file systems (called with vfs_lock held). */
+struct inode *new_inode(struct super_block *sb, uint32_t mode);
+void d_instantiate(struct dentry *dentry, struct inode *inode);
+struct dentry *d_make_root(struct inode *inode);
+void d_pin(struct dentry *dentry);
+void d_unpin(struct dentry *dentry);
+struct vfs_timespec vfs_now(void);
+
+#endif
