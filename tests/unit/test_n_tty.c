@@ -171,6 +171,46 @@ static void test_n_tty_erase_of_control_char_and_tab(void)
 	EXPECT_STR(read_str(100, &n), "ab\n");
 }
 
+/* ECHOPRT prints what is erased between \ and /. */
+static void test_n_tty_echoprt_shows_erased_chars(void)
+{
+	long n;
+
+	open_tty();
+	set_lflag(ECHOPRT, 0);
+	type("abc\x7f\x7f"
+	     "d\n");
+	EXPECT_STR(out, "abc\\cb/d\r\n");
+	EXPECT_STR(read_str(100, &n), "ad\n");
+}
+
+/* ^R reprints the line being edited on a fresh line. */
+static void test_n_tty_reprint_echoes_pending_line(void)
+{
+	long n;
+
+	open_tty();
+	type("ab\x01\x12");
+	EXPECT_STR(out, "ab^A^R\r\nab^A");
+	type("\n");
+	EXPECT_STR(read_str(100, &n), "ab\x01\n");
+}
+
+/* With IUTF8 one erase takes a whole multi-byte character. */
+static void test_n_tty_iutf8_erases_whole_character(void)
+{
+	long n;
+
+	open_tty();
+	set_iflag(IUTF8, 0);
+	type("a\xc3\xa9\x7f\n");
+	EXPECT_STR(out, "a\xc3\xa9\b \b\r\n");
+	EXPECT_STR(read_str(100, &n), "a\n");
+	set_iflag(0, IUTF8);
+	type("a\xc3\xa9\x7f\n");
+	EXPECT_STR(read_str(100, &n), "a\xc3\n");
+}
+
 static void test_n_tty_kill_erases_line(void)
 {
 	long n;
@@ -393,6 +433,8 @@ static void test_n_tty_raw_vmin_vtime_waits(void)
 	set_raw(4, 0); /* four bytes, or fewer if the read asks for fewer */
 	type("ab");
 	EXPECT_FALSE(n_tty_is_readable(&tty));
+	/* A reader that took these two wakes for each further byte. */
+	EXPECT_TRUE(n_tty_has_input(&tty));
 	EXPECT_FALSE(n_tty_read_is_done(&tty, 2, 100));
 	EXPECT_TRUE(n_tty_read_is_done(&tty, 2, 2));
 	EXPECT_EQ(n_tty_read_wait_ms(&tty, 2), N_TTY_WAIT_FOREVER);
@@ -549,6 +591,9 @@ static CU_TestInfo n_tty_tests[] = {
 	UNIT_TEST(test_n_tty_erase_removes_one_char_each),
 	UNIT_TEST(test_n_tty_erase_without_echoe_echoes_erase_char),
 	UNIT_TEST(test_n_tty_erase_of_control_char_and_tab),
+	UNIT_TEST(test_n_tty_echoprt_shows_erased_chars),
+	UNIT_TEST(test_n_tty_reprint_echoes_pending_line),
+	UNIT_TEST(test_n_tty_iutf8_erases_whole_character),
 	UNIT_TEST(test_n_tty_kill_erases_line),
 	UNIT_TEST(test_n_tty_word_erase_stops_at_word_start),
 	UNIT_TEST(test_n_tty_eof_at_line_start_reads_zero),

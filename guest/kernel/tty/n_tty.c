@@ -543,6 +543,13 @@ long n_tty_read_wait_ms(const struct n_tty *tty, size_t copied)
 	return time_ms;
 }
 
+bool n_tty_has_input(const struct n_tty *tty)
+{
+	if (has_lflag(tty, ICANON))
+		return tty->canon_head != tty->read_tail;
+	return input_used(tty) > 0;
+}
+
 bool n_tty_is_readable(const struct n_tty *tty)
 {
 	size_t need = 1;

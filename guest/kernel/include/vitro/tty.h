@@ -49,7 +49,9 @@ struct n_tty {
 	unsigned int canon_column; /* column where the edited line began */
 	bool is_lnext; /* the previous byte was VLNEXT: take this one as is */
 	bool is_erasing; /* inside an ECHOPRT \...erased.../ sequence */
-	bool is_stopped; /* output stopped by VSTOP (IXON) */
+	/* Output stopped by VSTOP (IXON) until VSTART: writes get -EAGAIN;
+	 * echoes still reach ops->output and the glue holds them back. */
+	bool is_stopped;
 };
 
 /* Linux's default termios (tty_std_termios, INIT_C_CC), no window size,
@@ -83,7 +85,7 @@ size_t n_tty_receive(struct n_tty *tty, const uint8_t *bytes, size_t len);
  *			break;
  *		if (O_NONBLOCK)
  *			return copied ? copied : -EAGAIN;
- *		sleep until n_tty_is_readable() or wait_ms passed (then
+ *		sleep until n_tty_has_input() or wait_ms passed (then
  *		break) or a signal (copied ? copied : -ERESTARTSYS);
  *	}
  *	return copied;
@@ -101,6 +103,9 @@ bool n_tty_read_is_done(const struct n_tty *tty, size_t copied, size_t len);
  * with VMIN > 0 an inter-byte timer that starts with the first byte. */
 long n_tty_read_wait_ms(const struct n_tty *tty, size_t copied);
 
+/* Whether n_tty_read would copy something (or see end of file) now: what
+ * a sleeping reader waits for, since it keeps what it copied before. */
+bool n_tty_has_input(const struct n_tty *tty);
 /* poll(2): a line (or VEOF) in canonical mode, in noncanonical mode VMIN
  * bytes when VTIME is 0, else one. */
 bool n_tty_is_readable(const struct n_tty *tty);
