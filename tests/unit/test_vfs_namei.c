@@ -108,6 +108,86 @@ static void test_vfs_shrink_frees_unused_dentries_only(void)
 	vfs_world_end(&fs);
 }
 
+static const struct file_operations tablefs_file_fops = { 0 };
+
+/* "tablefs": a file system with backing store, whose dentries and inodes
+ * the cache may drop and look up again (unlike ramfs, which pins them). Its
+ * root holds the files "one", "two" and "three". */
+static int tablefs_lookup(struct inode *dir, struct dentry *dentry)
+{
+	static const char *const names[] = { "one", "two", "three" };
+	struct inode *inode;
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		if (dentry->d_name_len != strlen(names[i]) ||
+		    memcmp(dentry->d_name, names[i], dentry->d_name_len))
+			continue;
+		inode = new_inode(dir->i_sb, S_IFREG | 0444);
+		if (!inode)
+			return -ENOMEM;
+		inode->i_size = (int64_t)i + 1;
+		inode->i_fop = &tablefs_file_fops;
+		d_instantiate(dentry, inode);
+	}
+	return 0;
+}
+
+static const struct inode_operations tablefs_dir_iops = { .lookup = tablefs_lookup };
+
+static int tablefs_fill_super(struct super_block *sb)
+{
+	struct inode *root = new_inode(sb, S_IFDIR | 0555);
+
+	if (!root)
+		return -ENOMEM;
+	root->i_op = &tablefs_dir_iops;
+	sb->s_root = d_make_root(root);
+	return sb->s_root ? 0 : -ENOMEM;
+}
+
+static struct file_system_type tablefs_type = {
+	.name = "tablefs",
+	.fill_super = tablefs_fill_super,
+};
+
+static void test_vfs_shrink_frees_unused_inodes_of_backed_fs(void)
+{
+	struct fs_struct fs;
+	struct vfs_stats before, after;
+	struct file *file;
+	struct kstat st;
+
+	vfs_world_start(&fs);
+	register_filesystem(&tablefs_type); /* -EBUSY after the first test run */
+	EXPECT_EQ(vfs_mkdir(&fs, "/t", 0755), 0);
+	EXPECT_EQ(vfs_mount(&fs, "tablefs", "/t"), 0);
+	before = stats_now();
+	EXPECT_EQ(vfs_stat(&fs, "/t/one", &st), 0);
+	EXPECT_EQ(st.size, 1);
+	EXPECT_EQ(vfs_stat(&fs, "/t/three", &st), 0);
+	EXPECT_EQ(st.size, 3);
+	EXPECT_EQ(vfs_stat(&fs, "/t/four", &st), -ENOENT);
+	EXPECT_EQ(vfs_open(&fs, "/t/two", O_RDONLY, 0, &file), 0);
+	after = stats_now();
+	EXPECT_EQ(after.nr_inodes, before.nr_inodes + 3);
+	EXPECT_EQ(after.nr_dentries, before.nr_dentries + 4);
+	EXPECT_EQ(after.nr_fs_lookups, before.nr_fs_lookups + 4);
+	/* The open file's dentry stays; the others and their inodes go. */
+	EXPECT_EQ(dcache_shrink(100), 3);
+	after = stats_now();
+	EXPECT_EQ(after.nr_inodes, before.nr_inodes + 1);
+	EXPECT_EQ(after.nr_dentries, before.nr_dentries + 1);
+	EXPECT_EQ(vfs_close(file), 0);
+	EXPECT_EQ(dcache_shrink(100), 1);
+	EXPECT_EQ(stats_now().nr_inodes, before.nr_inodes);
+	/* Looked up from the file system again. */
+	EXPECT_EQ(vfs_stat(&fs, "/t/one", &st), 0);
+	EXPECT_EQ(st.size, 1);
+	EXPECT_EQ(stats_now().nr_fs_lookups, after.nr_fs_lookups + 1);
+	EXPECT_EQ(vfs_umount(&fs, "/t"), 0);
+	vfs_world_end(&fs);
+}
+
 static void test_vfs_symlinks_follow_and_loop_gives_eloop(void)
 {
 	struct fs_struct fs;
@@ -280,6 +360,7 @@ static CU_TestInfo vfs_namei_tests[] = {
 	UNIT_TEST(test_vfs_lookup_walks_dots_and_slashes),
 	UNIT_TEST(test_vfs_miss_is_cached_as_negative_dentry),
 	UNIT_TEST(test_vfs_shrink_frees_unused_dentries_only),
+	UNIT_TEST(test_vfs_shrink_frees_unused_inodes_of_backed_fs),
 	UNIT_TEST(test_vfs_symlinks_follow_and_loop_gives_eloop),
 	UNIT_TEST(test_vfs_name_limits_give_enametoolong),
 	UNIT_TEST(test_vfs_dotdot_crosses_mount_points),

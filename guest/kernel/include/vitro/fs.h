@@ -258,7 +258,9 @@ void vfs_get_stats(struct vfs_stats *stats);
 void vfs_set_clock(int64_t (*now_ns)(void));
 
 /* Frees up to nr unused dentries (oldest first), and inodes whose last
- * dentry goes; returns how many dentries it freed. The memory-pressure hook. */
+ * dentry goes; returns how many dentries it freed. The memory-pressure hook;
+ * it takes vfs_lock, so reclaim must not call it from an allocation the VFS
+ * makes (those are GFP_ATOMIC, which should not reclaim). */
 unsigned long dcache_shrink(unsigned long nr);
 
 /* Mounts a new fs_type as the root of a new mount tree and points fs's root
