@@ -347,6 +347,17 @@ static void test_vfs_rmdir_and_unlink_errors(void)
 	EXPECT_EQ(st.nlink, 2);
 	EXPECT_EQ(vfs_rmdir(&fs, "/d"), 0);
 	EXPECT_EQ(vfs_rmdir(&fs, "/d"), -ENOENT);
+
+	/* A removed working directory takes no new entries; ".." still works. */
+	EXPECT_EQ(vfs_mkdir(&fs, "/cwd", 0755), 0);
+	EXPECT_EQ(vfs_chdir(&fs, "/cwd"), 0);
+	EXPECT_EQ(vfs_rmdir(&fs, "/cwd"), 0);
+	EXPECT_EQ(vfs_stat(&fs, ".", &st), 0);
+	EXPECT_EQ(st.nlink, 0);
+	EXPECT_EQ(vfs_mkdir(&fs, "new", 0755), -ENOENT);
+	EXPECT_EQ(vfs_world_put(&fs, "f", "", 0), -ENOENT);
+	EXPECT_EQ(vfs_stat(&fs, "../cwd", &st), -ENOENT);
+	EXPECT_EQ(vfs_chdir(&fs, ".."), 0);
 	vfs_world_end(&fs);
 }
 

@@ -68,6 +68,9 @@ static int lookup_child(struct dentry *parent, const char *name, size_t len, str
 	}
 	if (!dir->i_op || !dir->i_op->lookup)
 		return -ENOTDIR;
+	/* A removed directory (someone's cwd) takes no new entries. */
+	if (dir->i_nlink == 0)
+		return -ENOENT;
 	dentry = d_alloc(parent, name, len);
 	if (!dentry)
 		return -ENOMEM;
