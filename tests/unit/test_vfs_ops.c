@@ -361,7 +361,80 @@ static void test_vfs_rmdir_and_unlink_errors(void)
 	vfs_world_end(&fs);
 }
 
+/* A /dev/zero-like driver that counts its opens and releases. */
+static int zero_opens, zero_releases;
+
+static int zero_open(struct inode *inode, struct file *file)
+{
+	(void)file;
+	zero_opens++;
+	return MINOR(inode->i_rdev) == 7 ? -EIO : 0;
+}
+
+static int zero_release(struct inode *inode, struct file *file)
+{
+	(void)inode;
+	(void)file;
+	zero_releases++;
+	return 0;
+}
+
+static long zero_read(struct file *file, void *buf, size_t count, int64_t *pos)
+{
+	(void)file;
+	memset(buf, 0, count);
+	*pos += (int64_t)count;
+	return (long)count;
+}
+
+static long zero_write(struct file *file, const void *buf, size_t count, int64_t *pos)
+{
+	(void)file;
+	(void)buf;
+	(void)pos;
+	return (long)count;
+}
+
+static const struct file_operations zero_fops = {
+	.open = zero_open,
+	.release = zero_release,
+	.read = zero_read,
+	.write = zero_write,
+};
+
+static void test_vfs_char_device_node_opens_its_driver(void)
+{
+	struct fs_struct fs;
+	struct file *file;
+	char buf[8];
+
+	vfs_world_start(&fs);
+	zero_opens = zero_releases = 0;
+	EXPECT_EQ(vfs_mknod(&fs, "/zero", S_IFCHR | 0666, MKDEV(1, 5)), 0);
+	EXPECT_EQ(vfs_mknod(&fs, "/bad", S_IFCHR | 0666, MKDEV(1, 7)), 0);
+	EXPECT_EQ(vfs_mknod(&fs, "/disk", S_IFBLK | 0600, MKDEV(8, 0)), 0);
+	EXPECT_EQ(vfs_open(&fs, "/zero", O_RDWR, 0, &file), -ENXIO);
+	EXPECT_EQ(chrdev_register(MKDEV(1, 5), 3, &zero_fops), 0);
+	EXPECT_EQ(chrdev_register(MKDEV(1, 7), 1, &zero_fops), -EBUSY);
+	EXPECT_EQ(chrdev_register(MKDEV(1, 0), 0, &zero_fops), -EINVAL);
+	EXPECT_EQ(vfs_open(&fs, "/zero", O_RDWR, 0, &file), 0);
+	EXPECT_EQ(zero_opens, 1);
+	memset(buf, 0x55, sizeof(buf));
+	EXPECT_EQ(vfs_read(file, buf, sizeof(buf)), 8);
+	EXPECT_EQ(unit_first_byte_not((const uint8_t *)buf, sizeof(buf), 0), sizeof(buf));
+	EXPECT_EQ(vfs_write(file, "abc", 3), 3);
+	EXPECT_EQ(vfs_close(file), 0);
+	EXPECT_EQ(zero_releases, 1);
+	/* The driver's open failing fails the open, and nothing leaks. */
+	EXPECT_EQ(vfs_open(&fs, "/bad", O_RDONLY, 0, &file), -EIO);
+	EXPECT_EQ(vfs_open(&fs, "/disk", O_RDONLY, 0, &file), -ENXIO);
+	chrdev_unregister(MKDEV(1, 5));
+	EXPECT_EQ(vfs_open(&fs, "/zero", O_RDWR, 0, &file), -ENXIO);
+	vfs_world_end(&fs);
+}
+
 static CU_TestInfo vfs_ops_tests[] = {
+	UNIT_TEST(test_vfs_char_device_node_opens_its_driver),
 	UNIT_TEST(test_vfs_rename_replaces_existing_target),
 	UNIT_TEST(test_vfs_unlinked_open_file_stays_readable_until_closed),
 	UNIT_TEST(test_vfs_getdents_lists_entries_with_dot_and_dotdot),

@@ -103,7 +103,7 @@ static int open_checks(struct inode *inode, const struct open_state *st)
 	} else if (st->must_be_dir) {
 		return -ENOTDIR;
 	}
-	/* No drivers yet for device nodes, FIFOs or sockets. */
+	/* No drivers yet for block devices, FIFOs or sockets. */
 	if (!inode->i_fop)
 		return -ENXIO;
 	return 0;

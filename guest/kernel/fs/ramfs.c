@@ -49,9 +49,8 @@ static struct inode *ramfs_get_inode(struct super_block *sb, uint32_t mode, vfs_
 		inode->i_op = &ramfs_symlink_iops;
 		break;
 	default:
-		/* Device nodes, FIFOs, sockets: no driver yet (i_fop NULL). */
 		inode->i_op = &ramfs_special_iops;
-		inode->i_rdev = dev;
+		init_special_inode(inode, mode, dev);
 		break;
 	}
 	return inode;

@@ -172,8 +172,8 @@ struct inode {
 	int64_t i_size;
 	uint64_t i_blocks;
 	struct vfs_timespec i_atime, i_mtime, i_ctime;
-	const struct inode_operations *i_op;
-	const struct file_operations *i_fop;
+	const struct inode_operations *i_op; /* never NULL */
+	const struct file_operations *i_fop; /* NULL: cannot be opened */
 	struct super_block *i_sb;
 	int i_count; /* dentries and open files pinning it, through dentries */
 	void *i_private; /* the file system's data (file chunks, link target) */
@@ -295,7 +295,15 @@ int vfs_link(struct fs_struct *fs, const char *old_path, const char *new_path);
 int vfs_symlink(struct fs_struct *fs, const char *target, const char *link_path);
 long vfs_readlink(struct fs_struct *fs, const char *path, char *buf, size_t size);
 
+/* Character device drivers: count numbers from first open with fops
+ * (-EBUSY if any is taken). */
+int chrdev_register(vfs_dev_t first, unsigned int count, const struct file_operations *fops);
+void chrdev_unregister(vfs_dev_t first);
+
 /* For file systems (called with vfs_lock held). */
+/* A device node, FIFO or socket inode: opens go to the driver (character
+ * devices) or fail with ENXIO (the rest, for now). */
+void init_special_inode(struct inode *inode, uint32_t mode, vfs_dev_t rdev);
 struct inode *new_inode(struct super_block *sb, uint32_t mode);
 void d_instantiate(struct dentry *dentry, struct inode *inode);
 struct dentry *d_make_root(struct inode *inode);
