@@ -16,8 +16,9 @@
 #define CPIO_REASON_SIZE 160
 
 /*
- * One archive member, valid only during the callback (pointers are into the
- * archive buffer).
+ * One archive member, valid only during the callback (name and data point
+ * into the archive buffer, except a root written as "/" whose "." is a
+ * constant).
  *
  * name: relative, NUL-terminated at name[name_len], never empty. Leading "/"
  * and "./" are stripped as Linux's unpacker effectively does by working from
