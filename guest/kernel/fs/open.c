@@ -146,6 +146,7 @@ int vfs_open(struct fs_struct *fs, const char *name, unsigned int flags, uint32_
 	file->f_inode = inode;
 	file->f_op = inode->i_fop;
 	file->f_flags = flags;
+	file->f_count = 1;
 	if ((flags & O_ACCMODE) != O_WRONLY && (flags & O_ACCMODE) != 3)
 		file->f_mode |= FMODE_READ;
 	if ((flags & O_ACCMODE) == O_WRONLY || (flags & O_ACCMODE) == O_RDWR)
@@ -173,10 +174,24 @@ err_unlock:
 	return err;
 }
 
+struct file *fget(struct file *file)
+{
+	spin_lock(&vfs_lock);
+	file->f_count++;
+	spin_unlock(&vfs_lock);
+	return file;
+}
+
 int vfs_close(struct file *file)
 {
+	bool is_last;
 	int err = 0;
 
+	spin_lock(&vfs_lock);
+	is_last = --file->f_count == 0;
+	spin_unlock(&vfs_lock);
+	if (!is_last)
+		return 0;
 	if (file->f_op->release)
 		err = file->f_op->release(file->f_inode, file);
 	spin_lock(&vfs_lock);

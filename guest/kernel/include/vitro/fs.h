@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <vitro/list.h>
+#include <vitro/spinlock.h>
 
 /* Linux UAPI values. <linux/stat.h> hides these when it sees glibc (host
  * builds), so they are spelled out once here. */
@@ -235,8 +236,44 @@ struct file {
 	unsigned int f_flags; /* O_* given to open */
 	unsigned int f_mode; /* FMODE_* */
 	int64_t f_pos;
+	int f_count; /* descriptors and others sharing it (under vfs_lock) */
 	void *private_data;
 };
+
+/* A process's open files by descriptor (Linux's files_struct): the lowest
+ * free number first, close-on-exec flags, the RLIMIT_NOFILE limit. Callers
+ * own one; sharing it between threads (CLONE_FILES) comes with processes. */
+struct files_struct {
+	struct spinlock lock;
+	unsigned int nr_slots; /* size of fd[] */
+	unsigned int limit; /* descriptors are below this */
+	struct file **fd;
+	uint64_t *close_on_exec; /* a bit per slot */
+};
+
+#define NR_OPEN_DEFAULT 1024 /* Linux's default RLIMIT_NOFILE soft limit */
+
+int files_init(struct files_struct *files);
+/* dst gets src's descriptors, sharing the files (fork without CLONE_FILES). */
+int files_copy(struct files_struct *dst, struct files_struct *src);
+/* Closes every descriptor. */
+void files_release(struct files_struct *files);
+/* Takes over the caller's reference to file; returns the lowest free
+ * descriptor at or above min_fd, or -EMFILE. */
+int fd_install(struct files_struct *files, struct file *file, unsigned int min_fd,
+	       bool close_on_exec);
+/* The file behind fd with a reference the caller drops with vfs_close(),
+ * or NULL for a bad descriptor (EBADF). */
+struct file *fd_get(struct files_struct *files, int fd);
+int fd_close(struct files_struct *files, int fd);
+/* F_DUPFD / F_DUPFD_CLOEXEC. */
+int fd_dup(struct files_struct *files, int old_fd, unsigned int min_fd, bool close_on_exec);
+/* dup2 (new_fd == old_fd returns it) and dup3's flag. */
+int fd_dup2(struct files_struct *files, int old_fd, int new_fd, bool close_on_exec);
+int fd_get_close_on_exec(struct files_struct *files, int fd);
+int fd_set_close_on_exec(struct files_struct *files, int fd, bool close_on_exec);
+/* execve: closes the descriptors marked close-on-exec. */
+void files_close_on_exec(struct files_struct *files);
 
 /* Counters the tests and a future /proc read. */
 struct vfs_stats {
@@ -275,6 +312,10 @@ int vfs_umount(struct fs_struct *fs, const char *target);
 
 int vfs_open(struct fs_struct *fs, const char *path, unsigned int flags, uint32_t mode,
 	     struct file **file);
+/* Another reference to an open file (dup, fork). */
+struct file *fget(struct file *file);
+/* Drops a reference; the last one releases the file and returns what the
+ * driver's release said. */
 int vfs_close(struct file *file);
 long vfs_read(struct file *file, void *buf, size_t count);
 long vfs_write(struct file *file, const void *buf, size_t count);
