@@ -174,6 +174,9 @@ static void test_vfs_getdents_lists_entries_with_dot_and_dotdot(void)
 	EXPECT_EQ(vfs_getdents(file, buf, 8), -EINVAL);
 	EXPECT_TRUE(vfs_getdents(file, buf, sizeof(buf)) > 0);
 	EXPECT_EQ(vfs_read(file, buf, 1), -EISDIR);
+	/* Regular files and directories: always ready, no ioctls. */
+	EXPECT_EQ(vfs_poll(file, NULL), 0x145); /* POLLIN|POLLOUT|POLLRDNORM|POLLWRNORM */
+	EXPECT_EQ(vfs_ioctl(file, 0x5401, 0), -ENOTTY);
 	EXPECT_EQ(vfs_close(file), 0);
 	EXPECT_EQ(vfs_open(&fs, "/d/file", O_RDONLY, 0, &file), 0);
 	EXPECT_EQ(vfs_getdents(file, buf, sizeof(buf)), -ENOTDIR);
@@ -395,7 +398,23 @@ static long zero_write(struct file *file, const void *buf, size_t count, int64_t
 	return (long)count;
 }
 
+static unsigned int zero_poll(struct file *file, struct poll_table *wait)
+{
+	(void)file;
+	(void)wait;
+	return 0x4; /* POLLOUT only */
+}
+
+static long zero_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	(void)file;
+	(void)arg;
+	return cmd == 0x5401 ? 42 : -ENOTTY;
+}
+
 static const struct file_operations zero_fops = {
+	.poll = zero_poll,
+	.ioctl = zero_ioctl,
 	.open = zero_open,
 	.release = zero_release,
 	.read = zero_read,
@@ -423,6 +442,8 @@ static void test_vfs_char_device_node_opens_its_driver(void)
 	EXPECT_EQ(vfs_read(file, buf, sizeof(buf)), 8);
 	EXPECT_EQ(unit_first_byte_not((const uint8_t *)buf, sizeof(buf), 0), sizeof(buf));
 	EXPECT_EQ(vfs_write(file, "abc", 3), 3);
+	EXPECT_EQ(vfs_ioctl(file, 0x5401, 0), 42);
+	EXPECT_EQ(vfs_poll(file, NULL), 0x4);
 	EXPECT_EQ(vfs_close(file), 0);
 	EXPECT_EQ(zero_releases, 1);
 	/* The driver's open failing fails the open, and nothing leaks. */

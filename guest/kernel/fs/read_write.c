@@ -1,6 +1,7 @@
-/* read, write, lseek and getdents on an open file: the access checks and
+/* read, write, lseek, getdents, poll and ioctl on an open file: the access checks and
  * errno values, then the file's f_op. f_pos is not locked: two threads
  * sharing one file may race on it (Linux serialises them with f_pos_lock). */
+#include <asm/poll.h>
 #include <vitro/errno.h>
 #include <vitro/string.h>
 
@@ -107,4 +108,18 @@ long vfs_getdents(struct file *file, void *buf, size_t size)
 	if (gb.used == 0 && gb.is_full)
 		return -EINVAL;
 	return (long)gb.used;
+}
+
+unsigned int vfs_poll(struct file *file, struct poll_table *wait)
+{
+	if (!file->f_op->poll)
+		return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
+	return file->f_op->poll(file, wait);
+}
+
+long vfs_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	if (!file->f_op->ioctl)
+		return -ENOTTY;
+	return file->f_op->ioctl(file, cmd, arg);
 }

@@ -103,6 +103,7 @@ struct inode;
 struct dentry;
 struct file;
 struct vfsmount;
+struct poll_table; /* poll/select's sleeper, with the syscall layer */
 
 struct super_operations {
 	/* Frees what the file system hangs off the inode (file data) when the
@@ -144,6 +145,9 @@ struct file_operations {
 	long (*read)(struct file *file, void *buf, size_t count, int64_t *pos);
 	long (*write)(struct file *file, const void *buf, size_t count, int64_t *pos);
 	int (*iterate)(struct file *file, struct dir_context *ctx);
+	/* POLL* bits ready now; registers on wait for later wake-ups. */
+	unsigned int (*poll)(struct file *file, struct poll_table *wait);
+	long (*ioctl)(struct file *file, unsigned int cmd, unsigned long arg);
 };
 
 struct file_system_type {
@@ -322,6 +326,10 @@ long vfs_write(struct file *file, const void *buf, size_t count);
 int64_t vfs_lseek(struct file *file, int64_t offset, int whence);
 long vfs_getdents(struct file *file, void *buf, size_t size);
 int vfs_ftruncate(struct file *file, int64_t length);
+/* Files without a poll method are always ready (Linux's DEFAULT_POLLMASK). */
+unsigned int vfs_poll(struct file *file, struct poll_table *wait);
+/* -ENOTTY for files without an ioctl method. */
+long vfs_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 int vfs_fstat(struct file *file, struct kstat *stat);
 
 int vfs_stat(struct fs_struct *fs, const char *path, struct kstat *stat);
