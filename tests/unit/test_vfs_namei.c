@@ -134,6 +134,25 @@ static int tablefs_lookup(struct inode *dir, struct dentry *dentry)
 
 static const struct inode_operations tablefs_dir_iops = { .lookup = tablefs_lookup };
 
+/* "three" goes stale at every lookup; misses are not cached. */
+static unsigned int tablefs_revalidations;
+
+static bool tablefs_revalidate(struct dentry *dentry)
+{
+	tablefs_revalidations++;
+	return strcmp(dentry->d_name, "three") != 0;
+}
+
+static bool tablefs_delete(const struct dentry *dentry)
+{
+	return dentry->d_inode == NULL;
+}
+
+static const struct dentry_operations tablefs_dops = {
+	.d_revalidate = tablefs_revalidate,
+	.d_delete = tablefs_delete,
+};
+
 static int tablefs_fill_super(struct super_block *sb)
 {
 	struct inode *root = new_inode(sb, S_IFDIR | 0555);
@@ -141,6 +160,7 @@ static int tablefs_fill_super(struct super_block *sb)
 	if (!root)
 		return -ENOMEM;
 	root->i_op = &tablefs_dir_iops;
+	sb->s_d_op = &tablefs_dops;
 	sb->s_root = d_make_root(root);
 	return sb->s_root ? 0 : -ENOMEM;
 }
@@ -169,11 +189,21 @@ static void test_vfs_shrink_frees_unused_inodes_of_backed_fs(void)
 	EXPECT_EQ(vfs_stat(&fs, "/t/four", &st), -ENOENT);
 	EXPECT_EQ(vfs_open(&fs, "/t/two", O_RDONLY, 0, &file), 0);
 	after = stats_now();
+	/* The miss "four" was not kept (d_delete). */
 	EXPECT_EQ(after.nr_inodes, before.nr_inodes + 3);
-	EXPECT_EQ(after.nr_dentries, before.nr_dentries + 4);
+	EXPECT_EQ(after.nr_dentries, before.nr_dentries + 3);
+	EXPECT_EQ(after.nr_negative, before.nr_negative);
 	EXPECT_EQ(after.nr_fs_lookups, before.nr_fs_lookups + 4);
-	/* The open file's dentry stays; the others and their inodes go. */
-	EXPECT_EQ(dcache_shrink(100), 3);
+	/* "one" is revalidated and kept; "three" is stale and looked up anew. */
+	tablefs_revalidations = 0;
+	EXPECT_EQ(vfs_stat(&fs, "/t/one", &st), 0);
+	EXPECT_EQ(vfs_stat(&fs, "/t/three", &st), 0);
+	EXPECT_EQ(st.size, 3);
+	EXPECT_EQ(tablefs_revalidations, 2);
+	EXPECT_EQ(stats_now().nr_fs_lookups, after.nr_fs_lookups + 1);
+	EXPECT_EQ(stats_now().nr_inodes, after.nr_inodes);
+	/* The open file's dentry stays; "one" and "three" and their inodes go. */
+	EXPECT_EQ(dcache_shrink(100), 2);
 	after = stats_now();
 	EXPECT_EQ(after.nr_inodes, before.nr_inodes + 1);
 	EXPECT_EQ(after.nr_dentries, before.nr_dentries + 1);

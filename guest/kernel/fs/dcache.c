@@ -81,6 +81,7 @@ static struct dentry *d_alloc_common(struct super_block *sb)
 		return NULL;
 	dentry->d_count = 1;
 	dentry->d_sb = sb;
+	dentry->d_op = sb->s_d_op;
 	dentry->d_parent = dentry;
 	list_init(&dentry->d_subdirs);
 	list_init(&dentry->d_child);
@@ -199,6 +200,8 @@ void dput(struct dentry *dentry)
 	while (dentry) {
 		if (--dentry->d_count > 0)
 			return;
+		if (dentry->d_op && dentry->d_op->d_delete && dentry->d_op->d_delete(dentry))
+			d_drop(dentry);
 		if (dentry->d_flags & DCACHE_HASHED) {
 			/* Kept for the next lookup until memory is short. */
 			list_add_tail(&dentry->d_lru, &dentry_lru);

@@ -62,6 +62,13 @@ static int lookup_child(struct dentry *parent, const char *name, size_t len, str
 	struct dentry *dentry = d_lookup(parent, name, len);
 	int err;
 
+	if (dentry && dentry->d_op && dentry->d_op->d_revalidate &&
+	    !dentry->d_op->d_revalidate(dentry)) {
+		/* Stale: whoever still holds it keeps it, unhashed. */
+		d_drop(dentry);
+		dput(dentry);
+		dentry = NULL;
+	}
 	if (dentry) {
 		*result = dentry;
 		return 0;

@@ -139,6 +139,15 @@ struct dir_context {
 	int64_t pos;
 };
 
+/* For file systems whose names can change behind the cache (procfs, network
+ * file systems later). */
+struct dentry_operations {
+	/* false: the cached dentry is stale; it is dropped and looked up again. */
+	bool (*d_revalidate)(struct dentry *dentry);
+	/* true: free the dentry with its last reference instead of caching it. */
+	bool (*d_delete)(const struct dentry *dentry);
+};
+
 struct file_operations {
 	int (*open)(struct inode *inode, struct file *file);
 	int (*release)(struct inode *inode, struct file *file);
@@ -161,6 +170,7 @@ struct super_block {
 	const struct super_operations *s_op;
 	struct file_system_type *s_type;
 	struct dentry *s_root;
+	const struct dentry_operations *s_d_op; /* for every dentry of the sb */
 	vfs_dev_t s_dev;
 	int64_t s_maxbytes;
 	uint64_t s_next_ino;
@@ -200,6 +210,7 @@ struct dentry {
 	uint32_t d_hash;
 	struct inode *d_inode; /* NULL: negative, caches "not found" */
 	struct super_block *d_sb;
+	const struct dentry_operations *d_op; /* may be NULL */
 	struct list_head d_hash_link;
 	struct list_head d_child; /* in d_parent->d_subdirs */
 	struct list_head d_subdirs;
