@@ -62,7 +62,8 @@ static int lookup_child(struct dentry *parent, const char *name, size_t len, str
 	struct dentry *dentry = d_lookup(parent, name, len);
 	int err;
 
-	if (dentry && dentry->d_op && dentry->d_op->d_revalidate &&
+	/* A mount point is kept whatever its file system says, as on Linux. */
+	if (dentry && dentry->d_op && dentry->d_op->d_revalidate && !dentry->d_mounted &&
 	    !dentry->d_op->d_revalidate(dentry)) {
 		/* Stale: whoever still holds it keeps it, unhashed. */
 		d_drop(dentry);

@@ -325,6 +325,8 @@ static long ramfs_write_locked(struct inode *inode, const void *buf, size_t coun
 	return (long)done;
 }
 
+/* The copy runs under vfs_lock: buf must be kernel memory that cannot
+ * fault (the syscall layer copies user data in first). */
 static long ramfs_write(struct file *file, const void *buf, size_t count, int64_t *pos)
 {
 	struct inode *inode = file->f_inode;
@@ -346,7 +348,9 @@ static unsigned int dirent_type(uint32_t mode)
 	return (mode & S_IFMT) >> 12;
 }
 
-/* Position 0 is ".", 1 is "..", n + 2 the n-th positive child. */
+/* Position 0 is ".", 1 is "..", n + 2 the n-th positive child. An entry
+ * removed between two calls shifts the later ones down, so one may be
+ * skipped (Linux keeps a cursor dentry in the list instead). */
 static int ramfs_iterate(struct file *file, struct dir_context *ctx)
 {
 	struct dentry *dentry = file->f_path.dentry;
