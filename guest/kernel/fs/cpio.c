@@ -242,8 +242,7 @@ static int walk_entry(struct cpio_walk *w, size_t *off, struct cpio_entry *entry
 		has_crc = true;
 	} else if (!memcmp(header, "070707", NEWC_MAGIC_SIZE)) {
 		return walk_fail(w, -EINVAL,
-				 "old portable (odc) format; write it with "
-				 "'cpio -o -H newc'");
+				 "old portable (odc) format; write it with 'cpio -o -H newc'");
 	} else {
 		return walk_fail(w, -EINVAL, "bad magic (not a cpio newc archive)");
 	}
