@@ -30,6 +30,7 @@
 #include "console_echo.h"
 #include "crash.h"
 #include "mm_bench.h"
+#include "rootfs.h"
 #include "sched_bench.h"
 #include "workload.h"
 
@@ -144,6 +145,11 @@ static int kernel_init(void *arg)
 
 	(void)arg;
 	print_banner();
+	rootfs_init();
+	if (cmdline_has(boot_info.cmdline, "fsmanifest")) {
+		rootfs_print_manifest();
+		machine_exit(GUEST_EXIT_SUCCESS);
+	}
 	if (cmdline_has(boot_info.cmdline, "memstats"))
 		print_memory_statistics();
 	if (cmdline_get(boot_info.cmdline, "bench", selector, sizeof(selector))) {
