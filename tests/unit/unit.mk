@@ -8,7 +8,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 # around it switches stacks and sends IPIs, so it is tested in the guest).
 UNIT_GUEST_SRCS := guest/kernel/lib/format.c guest/kernel/lib/dtb.c guest/kernel/lib/rbtree.c \
 	guest/kernel/lib/kallsyms.c guest/kernel/kernel/cmdline.c guest/kernel/trace/producer.c \
-	guest/kernel/lib/chacha20.c guest/kernel/lib/crng.c \
+	guest/kernel/lib/chacha20.c guest/kernel/lib/crng.c guest/drivers/char/mem.c \
 	$(wildcard guest/kernel/mm/*.c guest/kernel/fs/*.c guest/kernel/tty/*.c) \
 	$(addprefix guest/kernel/sched/,core.c fair.c rt.c deadline.c)
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/tests/unit/obj/%.o,$(UNIT_SRCS) $(UNIT_GUEST_SRCS))

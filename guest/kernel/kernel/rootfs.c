@@ -1,6 +1,7 @@
 /* See rootfs.h. Linux unpacks the initramfs over its rootfs the same way:
  * what the initrd holds is there before init looks for anything. */
 #include <vitro/boot_info.h>
+#include <vitro/devtmpfs.h>
 #include <vitro/initramfs.h>
 #include <vitro/layout.h>
 #include <vitro/printk.h>
@@ -8,6 +9,7 @@
 #include <vitro/string.h>
 #include <vitro/time.h>
 
+#include "../../drivers/char/mem.h"
 #include "rootfs.h"
 
 #define CPIO_MAGIC_PREFIX "07070" /* newc 070701 and crc 070702 */
@@ -29,17 +31,21 @@ void rootfs_init(void)
 	vfs_set_clock(rootfs_clock);
 	if (vfs_mount_root(&init_fs, "ramfs"))
 		panic("rootfs: cannot mount the ramfs root");
-	if (!boot_info.initrd_size)
-		return;
-	if (boot_info.initrd_size < 6 || memcmp(initrd, CPIO_MAGIC_PREFIX, 5)) {
+	if (!boot_info.initrd_size) {
+		/* nothing to unpack */
+	} else if (boot_info.initrd_size < 6 || memcmp(initrd, CPIO_MAGIC_PREFIX, 5)) {
 		pr_info("initramfs: the initrd is not a cpio archive; not unpacked\n");
-		return;
+	} else {
+		count = initramfs_unpack(&init_fs, initrd, boot_info.initrd_size, reason,
+					 sizeof(reason));
+		if (count < 0)
+			pr_err("%s\n", reason);
+		else
+			pr_info("initramfs: %ld entries unpacked\n", count);
 	}
-	count = initramfs_unpack(&init_fs, initrd, boot_info.initrd_size, reason, sizeof(reason));
-	if (count < 0)
-		pr_err("%s\n", reason);
-	else
-		pr_info("initramfs: %ld entries unpacked\n", count);
+	/* After the initramfs, as Linux mounts devtmpfs over whatever /dev it brought. */
+	if (mem_devices_register() || devtmpfs_mount(&init_fs))
+		pr_err("devtmpfs: cannot mount /dev\n");
 }
 
 /* --- fsmanifest ------------------------------------------------------------ */
@@ -114,8 +120,9 @@ static void manifest_dir(char *path, size_t len, uint8_t *buf, size_t buf_size)
 			size_t name_len = strlen(d->d_name);
 
 			off += d->d_reclen;
+			/* /dev is the kernel's (devtmpfs), not the archive's. */
 			if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, "..") ||
-			    len + 1 + name_len >= PATH_MAX)
+			    (!len && !strcmp(d->d_name, "dev")) || len + 1 + name_len >= PATH_MAX)
 				continue;
 			if (len)
 				path[len] = '/';

@@ -11,7 +11,7 @@ extern struct fs_struct init_fs;
 void rootfs_init(void);
 
 /* `fsmanifest` on the command line: one "fsmanifest:" line per path under the
- * root (type, permissions, size, links, and a CRC-32 of file contents or the
+ * root but /dev (type, permissions, size, links, and a CRC-32 of file contents or the
  * symlink target), for the boot tests to compare with the archive's tree;
  * the VM then exits. */
 void rootfs_print_manifest(void);
