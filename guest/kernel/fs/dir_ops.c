@@ -190,7 +190,9 @@ err_release:
 	return err;
 }
 
-int vfs_rmdir(struct fs_struct *fs, const char *path)
+/* rmdir and unlink: one walk, the file system's method, the name dropped.
+ * Open files keep an unlinked file's unhashed dentry, and so its inode. */
+static int vfs_remove(struct fs_struct *fs, const char *path, bool is_dir)
 {
 	struct nameidata nd;
 	struct dentry *dentry;
@@ -198,14 +200,18 @@ int vfs_rmdir(struct fs_struct *fs, const char *path)
 	int err;
 
 	spin_lock(&vfs_lock);
-	err = remove_prepare(fs, path, true, &nd, &dentry);
+	err = remove_prepare(fs, path, is_dir, &nd, &dentry);
 	if (err)
 		goto out;
 	dir = nd.path.dentry->d_inode;
-	err = dir->i_op->rmdir ? dir->i_op->rmdir(dir, dentry) : -EPERM;
+	if (is_dir)
+		err = dir->i_op->rmdir ? dir->i_op->rmdir(dir, dentry) : -EPERM;
+	else
+		err = dir->i_op->unlink ? dir->i_op->unlink(dir, dentry) : -EPERM;
 	if (!err) {
 		d_drop(dentry);
-		d_prune_children(dentry);
+		if (is_dir)
+			d_prune_children(dentry);
 	}
 	dput(dentry);
 	nd_release(&nd);
@@ -214,27 +220,14 @@ out:
 	return err;
 }
 
+int vfs_rmdir(struct fs_struct *fs, const char *path)
+{
+	return vfs_remove(fs, path, true);
+}
+
 int vfs_unlink(struct fs_struct *fs, const char *path)
 {
-	struct nameidata nd;
-	struct dentry *dentry;
-	struct inode *dir;
-	int err;
-
-	spin_lock(&vfs_lock);
-	err = remove_prepare(fs, path, false, &nd, &dentry);
-	if (err)
-		goto out;
-	dir = nd.path.dentry->d_inode;
-	err = dir->i_op->unlink ? dir->i_op->unlink(dir, dentry) : -EPERM;
-	/* Open files keep the unhashed dentry, and so the inode, alive. */
-	if (!err)
-		d_drop(dentry);
-	dput(dentry);
-	nd_release(&nd);
-out:
-	spin_unlock(&vfs_lock);
-	return err;
+	return vfs_remove(fs, path, false);
 }
 
 static int rename_checks(struct nameidata *old_nd, struct dentry *old, struct nameidata *new_nd,
