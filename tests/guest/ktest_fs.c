@@ -3,8 +3,12 @@
 #include <vitro/errno.h>
 #include <vitro/fs.h>
 #include <vitro/ktest.h>
+#include <vitro/pipe_file.h>
 #include <vitro/string.h>
+#include <vitro/task.h>
+#include <vitro/vmalloc.h>
 
+#include "../../guest/kernel/arch/x86/smpboot.h"
 #include "../../guest/kernel/kernel/rootfs.h"
 
 KTEST(fs_dev_memory_devices_work)
@@ -40,4 +44,117 @@ KTEST(fs_root_holds_files_written_at_run_time)
 	vfs_close(file);
 	KTEST_EXPECT_EQ(vfs_unlink(&init_fs, "/ktest-dir/f"), 0);
 	KTEST_EXPECT_EQ(vfs_rmdir(&init_fs, "/ktest-dir"), 0);
+}
+
+/* Pipes: a writer on CPU 0 and a reader on the last CPU move 96 KiB (more than
+ * the 64 KiB a pipe holds, so both sides sleep) in odd-sized pieces; every
+ * byte arrives once and in order, then end of file. */
+#define PIPE_TEST_WORDS (96 * 1024 / 8)
+
+struct pipe_test {
+	struct file *rd, *wr;
+	uint64_t *src, *dst;
+	long got;
+};
+
+static int pipe_test_writer(void *arg)
+{
+	struct pipe_test *t = arg;
+	const uint8_t *p = (const uint8_t *)t->src;
+	size_t off = 0, total = PIPE_TEST_WORDS * 8, chunk = 1;
+
+	while (off < total) {
+		size_t len = chunk < total - off ? chunk : total - off;
+		long n = vfs_write(t->wr, p + off, len);
+
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+		chunk = chunk * 7 % 9973 + 1; /* 1 byte to ~10 KiB, past PIPE_BUF */
+	}
+	vfs_close(t->wr);
+	return 0;
+}
+
+static int pipe_test_reader(void *arg)
+{
+	struct pipe_test *t = arg;
+	uint8_t *p = (uint8_t *)t->dst;
+	size_t chunk = 3;
+	long n;
+
+	while ((n = vfs_read(t->rd, p + t->got, chunk)) > 0) {
+		t->got += n;
+		chunk = chunk * 5 % 7919 + 1;
+		if ((size_t)t->got + chunk > PIPE_TEST_WORDS * 8 + 64)
+			chunk = PIPE_TEST_WORDS * 8 + 64 - (size_t)t->got;
+	}
+	return 0;
+}
+
+static struct task *start_on(int (*fn)(void *), void *arg, const char *name, unsigned int cpu)
+{
+	struct task *t = kthread_create(fn, arg, name);
+	struct cpumask mask;
+
+	if (t) {
+		cpumask_clear(&mask);
+		cpumask_set_cpu(cpu, &mask);
+		sched_setaffinity(t, &mask);
+		wake_up_new_task(t);
+	}
+	return t;
+}
+
+KTEST(fs_pipe_moves_bytes_in_order_between_cpus)
+{
+	struct pipe_test t = { 0 };
+	struct task *writer, *reader;
+	unsigned int i, wrong = 0;
+
+	t.src = vmalloc(PIPE_TEST_WORDS * 8);
+	t.dst = vzalloc(PIPE_TEST_WORDS * 8 + 64);
+	KTEST_EXPECT(t.src && t.dst);
+	if (!t.src || !t.dst)
+		return;
+	for (i = 0; i < PIPE_TEST_WORDS; i++)
+		t.src[i] = i;
+	KTEST_EXPECT_EQ(vfs_pipe(&t.rd, &t.wr, 0), 0);
+	reader = start_on(pipe_test_reader, &t, "pipe-rd", smp_cpus_online() - 1);
+	writer = start_on(pipe_test_writer, &t, "pipe-wr", 0);
+	KTEST_EXPECT(reader && writer);
+	kthread_join(writer);
+	kthread_join(reader);
+	KTEST_EXPECT_EQ(t.got, PIPE_TEST_WORDS * 8);
+	for (i = 0; i < PIPE_TEST_WORDS; i++)
+		wrong += t.dst[i] != i;
+	KTEST_EXPECT_EQ(wrong, 0);
+	vfs_close(t.rd);
+	vfree(t.src);
+	vfree(t.dst);
+}
+
+KTEST(fs_pipe_nonblocking_eagain_eof_and_epipe)
+{
+	struct vfs_stats before, after;
+	struct file *rd, *wr;
+	char buf[8];
+
+	KTEST_EXPECT_EQ(vfs_pipe(&rd, &wr, O_NONBLOCK), 0);
+	KTEST_EXPECT_EQ(vfs_read(rd, buf, sizeof(buf)), -EAGAIN);
+	KTEST_EXPECT_EQ(vfs_write(wr, "abc", 3), 3);
+	vfs_close(wr);
+	KTEST_EXPECT_EQ(vfs_read(rd, buf, sizeof(buf)), 3);
+	KTEST_EXPECT_EQ(vfs_read(rd, buf, sizeof(buf)), 0);
+	vfs_close(rd);
+	vfs_get_stats(&before); /* pipefs is mounted by now */
+	KTEST_EXPECT_EQ(vfs_pipe(&rd, &wr, 0), 0);
+	vfs_close(rd);
+	KTEST_EXPECT_EQ(vfs_write(wr, "x", 1), -EPIPE);
+	vfs_close(wr);
+	/* Both ends closed: the files, the inode and its buffer are gone. */
+	vfs_get_stats(&after);
+	KTEST_EXPECT_EQ(after.nr_files, before.nr_files);
+	KTEST_EXPECT_EQ(after.nr_inodes, before.nr_inodes);
+	KTEST_EXPECT_EQ(after.nr_dentries, before.nr_dentries);
 }

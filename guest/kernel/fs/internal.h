@@ -39,6 +39,8 @@ void ramfs_register(void);
 /* mount.c */
 struct vfsmount *mntget(struct vfsmount *mnt);
 void mntput(struct vfsmount *mnt);
+/* A mount of fs_type that is in no tree (pipefs): the kernel's own. NULL on error. */
+struct vfsmount *kern_mount(const char *fs_type);
 struct vfsmount *lookup_mnt(struct vfsmount *parent, struct dentry *mountpoint);
 void path_get(struct path *path);
 void path_put(struct path *path);

@@ -94,6 +94,17 @@ static int mount_new(const char *fs_type, struct vfsmount **result)
 	return 0;
 }
 
+struct vfsmount *kern_mount(const char *fs_type)
+{
+	struct vfsmount *mnt = NULL;
+
+	spin_lock(&vfs_lock);
+	if (mount_new(fs_type, &mnt))
+		mnt = NULL;
+	spin_unlock(&vfs_lock);
+	return mnt;
+}
+
 int vfs_mount_root(struct fs_struct *fs, const char *fs_type)
 {
 	struct vfsmount *mnt;

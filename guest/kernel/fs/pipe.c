@@ -1,0 +1,217 @@
+/* See vitro/pipe_file.h. The buffer rules are pipe_buffer.c's; this adds the
+ * waiting: a reader sleeps while the pipe is empty and has writers, a writer
+ * while what it must write atomically does not fit, each side waking the
+ * other after progress. Kernel only (it sleeps); the buffer is host-tested. */
+#include <vitro/errno.h>
+#include <vitro/pipe.h>
+#include <vitro/pipe_file.h>
+#include <vitro/slab.h>
+#include <vitro/task.h>
+#include <vitro/wait.h>
+
+#include "internal.h"
+
+struct pipe_inode_info {
+	struct spinlock lock;
+	struct pipe_buffer buf;
+	struct wait_queue_head rd_wait, wr_wait;
+};
+
+static struct vfsmount *pipe_mnt;
+
+static struct pipe_inode_info *pipe_of(struct file *file)
+{
+	return file->f_inode->i_private;
+}
+
+/* Waits on wq until done() or the waiter is asked to stop; the pipe lock is
+ * dropped while asleep. */
+static void pipe_wait(struct pipe_inode_info *pipe, struct wait_queue_head *wq)
+{
+	struct wait_queue_entry wait;
+
+	wait_queue_entry_init(&wait);
+	prepare_to_wait(wq, &wait, TASK_INTERRUPTIBLE);
+	spin_unlock(&pipe->lock);
+	schedule();
+	finish_wait(wq, &wait);
+	spin_lock(&pipe->lock);
+}
+
+static long pipe_read(struct file *file, void *buf, size_t count, int64_t *pos)
+{
+	struct pipe_inode_info *pipe = pipe_of(file);
+	long n;
+
+	(void)pos;
+	spin_lock(&pipe->lock);
+	while ((n = pipe_buffer_read(&pipe->buf, buf, count)) == -EAGAIN &&
+	       !(file->f_flags & O_NONBLOCK))
+		pipe_wait(pipe, &pipe->rd_wait);
+	spin_unlock(&pipe->lock);
+	if (n > 0)
+		wake_up_all(&pipe->wr_wait);
+	return n;
+}
+
+static long pipe_write(struct file *file, const void *buf, size_t count, int64_t *pos)
+{
+	struct pipe_inode_info *pipe = pipe_of(file);
+	const uint8_t *p = buf;
+	size_t done = 0;
+	long n = 0;
+
+	(void)pos;
+	spin_lock(&pipe->lock);
+	/* A blocking writer writes everything, sleeping when full; a large write may
+	 * interleave with others past PIPE_BUF, as POSIX allows. */
+	while (done < count) {
+		n = pipe_buffer_write(&pipe->buf, p + done, count - done);
+		if (n > 0) {
+			done += (size_t)n;
+			spin_unlock(&pipe->lock);
+			wake_up_all(&pipe->rd_wait);
+			spin_lock(&pipe->lock);
+			continue;
+		}
+		if (n != -EAGAIN || (file->f_flags & O_NONBLOCK))
+			break;
+		pipe_wait(pipe, &pipe->wr_wait);
+	}
+	spin_unlock(&pipe->lock);
+	return done ? (long)done : n; /* -EPIPE: the syscall layer raises SIGPIPE */
+}
+
+static unsigned int pipe_poll(struct file *file, struct poll_table *wait)
+{
+	struct pipe_inode_info *pipe = pipe_of(file);
+	unsigned int mask;
+
+	(void)wait; /* waiting in poll comes with poll(2) */
+	spin_lock(&pipe->lock);
+	mask = (file->f_mode & FMODE_READ ? pipe_buffer_poll_read(&pipe->buf) : 0) |
+	       (file->f_mode & FMODE_WRITE ? pipe_buffer_poll_write(&pipe->buf) : 0);
+	spin_unlock(&pipe->lock);
+	return mask;
+}
+
+static int pipe_release(struct inode *inode, struct file *file)
+{
+	struct pipe_inode_info *pipe = inode->i_private;
+
+	spin_lock(&pipe->lock);
+	if (file->f_mode & FMODE_READ)
+		pipe->buf.readers--;
+	if (file->f_mode & FMODE_WRITE)
+		pipe->buf.writers--;
+	spin_unlock(&pipe->lock);
+	/* The other side sees EOF or EPIPE now. */
+	wake_up_all(&pipe->rd_wait);
+	wake_up_all(&pipe->wr_wait);
+	return 0;
+}
+
+static const struct file_operations pipe_fops = {
+	.read = pipe_read,
+	.write = pipe_write,
+	.poll = pipe_poll,
+	.release = pipe_release,
+};
+
+static void pipefs_evict_inode(struct inode *inode)
+{
+	struct pipe_inode_info *pipe = inode->i_private;
+
+	if (pipe) {
+		pipe_buffer_destroy(&pipe->buf);
+		kfree(pipe);
+	}
+}
+
+static const struct super_operations pipefs_sops = { .evict_inode = pipefs_evict_inode };
+static const struct inode_operations pipefs_iops;
+
+static int pipefs_fill_super(struct super_block *sb)
+{
+	struct inode *root = new_inode(sb, S_IFDIR | 0700);
+
+	sb->s_op = &pipefs_sops;
+	if (!root)
+		return -ENOMEM;
+	root->i_op = &pipefs_iops;
+	sb->s_root = d_make_root(root);
+	return sb->s_root ? 0 : -ENOMEM;
+}
+
+static struct file_system_type pipefs_type = { .name = "pipefs", .fill_super = pipefs_fill_super };
+
+static struct file *pipe_file(struct dentry *dentry, unsigned int flags, unsigned int mode)
+{
+	struct file *file = kzalloc(sizeof(*file), GFP_KERNEL);
+
+	if (!file)
+		return NULL;
+	spin_lock(&vfs_lock);
+	file->f_path.mnt = mntget(pipe_mnt);
+	file->f_path.dentry = dget(dentry);
+	vfs_counters.nr_files++;
+	spin_unlock(&vfs_lock);
+	file->f_inode = dentry->d_inode;
+	file->f_op = &pipe_fops;
+	file->f_flags = flags;
+	file->f_mode = mode;
+	file->f_count = 1;
+	return file;
+}
+
+int vfs_pipe(struct file **read_end, struct file **write_end, unsigned int flags)
+{
+	struct pipe_inode_info *pipe;
+	struct dentry *dentry;
+	struct inode *inode;
+
+	if (!pipe_mnt) {
+		register_filesystem(&pipefs_type);
+		pipe_mnt = kern_mount("pipefs");
+		if (!pipe_mnt)
+			return -ENOMEM;
+	}
+	pipe = kzalloc(sizeof(*pipe), GFP_KERNEL);
+	if (!pipe || pipe_buffer_init(&pipe->buf, PIPE_DEFAULT_SIZE)) {
+		kfree(pipe);
+		return -ENOMEM;
+	}
+	spin_lock_init(&pipe->lock);
+	wait_queue_head_init(&pipe->rd_wait);
+	wait_queue_head_init(&pipe->wr_wait);
+	pipe->buf.readers = pipe->buf.writers = 1;
+	spin_lock(&vfs_lock);
+	inode = new_inode(pipe_mnt->mnt_sb, S_IFIFO | 0600);
+	if (!inode) {
+		spin_unlock(&vfs_lock);
+		pipe_buffer_destroy(&pipe->buf);
+		kfree(pipe);
+		return -ENOMEM;
+	}
+	inode->i_op = &pipefs_iops;
+	inode->i_fop = &pipe_fops;
+	inode->i_private = pipe;
+	/* Nameless, in no directory; on failure the inode's eviction frees the pipe. */
+	dentry = d_make_root(inode);
+	spin_unlock(&vfs_lock);
+	if (!dentry)
+		return -ENOMEM;
+	*read_end = pipe_file(dentry, O_RDONLY | (flags & O_NONBLOCK), FMODE_READ);
+	*write_end = pipe_file(dentry, O_WRONLY | (flags & O_NONBLOCK), FMODE_WRITE);
+	spin_lock(&vfs_lock);
+	dput(dentry); /* the files hold it now */
+	spin_unlock(&vfs_lock);
+	if (!*read_end || !*write_end) {
+		if (*read_end)
+			vfs_close(*read_end);
+		if (*write_end)
+			vfs_close(*write_end);
+		return -ENOMEM;
+	}
+	return 0;
+}
