@@ -32,6 +32,7 @@
 #include "mm_bench.h"
 #include "rootfs.h"
 #include "sched_bench.h"
+#include "tty_echo.h"
 #include "workload.h"
 
 #ifndef VITRO_VERSION
@@ -150,6 +151,8 @@ static int kernel_init(void *arg)
 		rootfs_print_manifest();
 		machine_exit(GUEST_EXIT_SUCCESS);
 	}
+	if (cmdline_has(boot_info.cmdline, "ttyecho"))
+		tty_echo_run();
 	if (cmdline_has(boot_info.cmdline, "memstats"))
 		print_memory_statistics();
 	if (cmdline_get(boot_info.cmdline, "bench", selector, sizeof(selector))) {

@@ -10,6 +10,7 @@
 #include <vitro/time.h>
 
 #include "../../drivers/char/mem.h"
+#include "../../drivers/tty/console.h"
 #include "rootfs.h"
 
 #define CPIO_MAGIC_PREFIX "07070" /* newc 070701 and crc 070702 */
@@ -44,7 +45,7 @@ void rootfs_init(void)
 			pr_info("initramfs: %ld entries unpacked\n", count);
 	}
 	/* After the initramfs, as Linux mounts devtmpfs over whatever /dev it brought. */
-	if (mem_devices_register() || devtmpfs_mount(&init_fs))
+	if (mem_devices_register() || console_tty_register() || devtmpfs_mount(&init_fs))
 		pr_err("devtmpfs: cannot mount /dev\n");
 }
 

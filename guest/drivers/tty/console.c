@@ -1,0 +1,135 @@
+/* See console.h. The UART's interrupt only wakes readers; bytes move from the
+ * UART into the line discipline in the reader's context, under one lock,
+ * so echoes reach the terminal in order with the reader's own writes. What
+ * the line discipline cannot take yet (its buffer full) waits in pending. */
+#include <vitro/errno.h>
+#include <vitro/fs.h>
+#include <vitro/spinlock.h>
+#include <vitro/string.h>
+#include <vitro/task.h>
+#include <vitro/time.h>
+#include <vitro/tty.h>
+#include <vitro/wait.h>
+
+#include "../serial/uart8250.h"
+#include "console.h"
+
+static struct n_tty console_tty;
+static struct spinlock console_lock;
+static uint8_t pending[64];
+static size_t pending_len;
+
+static void console_output(struct n_tty *tty, const uint8_t *buf, size_t len)
+{
+	(void)tty;
+	uart8250_write((const char *)buf, len);
+}
+
+static void console_signal(struct n_tty *tty, int pgrp, int sig)
+{
+	/* Processes (and so signals) come with user space. */
+	(void)tty, (void)pgrp, (void)sig;
+}
+
+static const struct n_tty_ops console_ops = {
+	.output = console_output,
+	.signal = console_signal,
+};
+
+/* Under console_lock. */
+static void console_pull_input(void)
+{
+	size_t taken;
+
+	if (!pending_len)
+		pending_len = uart8250_read((char *)pending, sizeof(pending));
+	taken = n_tty_receive(&console_tty, pending, pending_len);
+	memmove(pending, pending + taken, pending_len - taken);
+	pending_len -= taken;
+}
+
+static bool console_input_ready(void)
+{
+	bool ready;
+
+	spin_lock(&console_lock);
+	console_pull_input();
+	ready = n_tty_has_input(&console_tty);
+	spin_unlock(&console_lock);
+	return ready;
+}
+
+static long console_read(struct file *file, void *buf, size_t count, int64_t *pos)
+{
+	long copied = 0, n, wait_ms;
+
+	(void)pos;
+	spin_lock(&console_lock);
+	for (;;) {
+		console_pull_input();
+		n = n_tty_read(&console_tty, (uint8_t *)buf + copied, count - (size_t)copied);
+		if (n == 0)
+			break; /* end of file (VEOF at the start of a line) */
+		if (n > 0)
+			copied += n;
+		if (n_tty_read_is_done(&console_tty, (size_t)copied, count))
+			break;
+		wait_ms = n_tty_read_wait_ms(&console_tty, (size_t)copied);
+		if (wait_ms == 0)
+			break;
+		if (file->f_flags & O_NONBLOCK) {
+			copied = copied ? copied : -EAGAIN;
+			break;
+		}
+		spin_unlock(&console_lock);
+		if (wait_ms == N_TTY_WAIT_FOREVER)
+			wait_event(uart8250_rx_wait, console_input_ready());
+		else if (!wait_event_timeout(uart8250_rx_wait, console_input_ready(),
+					     (uint64_t)wait_ms * NSEC_PER_MSEC)) {
+			spin_lock(&console_lock);
+			break;
+		}
+		spin_lock(&console_lock);
+	}
+	spin_unlock(&console_lock);
+	return copied;
+}
+
+static long console_write(struct file *file, const void *buf, size_t count, int64_t *pos)
+{
+	long n;
+
+	(void)file, (void)pos;
+	spin_lock(&console_lock);
+	n = n_tty_write(&console_tty, buf, count);
+	spin_unlock(&console_lock);
+	return n;
+}
+
+static unsigned int console_poll(struct file *file, struct poll_table *wait)
+{
+	unsigned int mask;
+
+	(void)file, (void)wait;
+	spin_lock(&console_lock);
+	console_pull_input();
+	mask = n_tty_poll(&console_tty);
+	spin_unlock(&console_lock);
+	return mask;
+}
+
+static const struct file_operations console_fops = {
+	.read = console_read,
+	.write = console_write,
+	.poll = console_poll,
+};
+
+int console_tty_register(void)
+{
+	int rc;
+
+	spin_lock_init(&console_lock);
+	n_tty_init(&console_tty, &console_ops, NULL);
+	rc = chrdev_register(MKDEV(5, 1), 1, &console_fops);
+	return rc ? rc : chrdev_register(MKDEV(5, 0), 1, &console_fops);
+}
