@@ -6,6 +6,7 @@
 #include <vitro/pipe_file.h>
 #include <vitro/string.h>
 #include <vitro/task.h>
+#include <vitro/tty.h>
 #include <vitro/vmalloc.h>
 
 #include "../../guest/kernel/arch/x86/smpboot.h"
@@ -157,4 +158,31 @@ KTEST(fs_pipe_nonblocking_eagain_eof_and_epipe)
 	KTEST_EXPECT_EQ(after.nr_files, before.nr_files);
 	KTEST_EXPECT_EQ(after.nr_inodes, before.nr_inodes);
 	KTEST_EXPECT_EQ(after.nr_dentries, before.nr_dentries);
+}
+
+/* The console's termios ioctls through the VFS (kernel pointers; the syscall
+ * layer copies user memory around them): a change reads back, is undone. */
+KTEST(fs_console_termios_ioctls)
+{
+	struct termios saved, t;
+	struct winsize ws = { .ws_row = 40, .ws_col = 132 }, got = { 0 };
+	struct file *tty;
+	int pending = -1;
+
+	KTEST_EXPECT_EQ(vfs_open(&init_fs, "/dev/console", O_RDWR, 0, &tty), 0);
+	KTEST_EXPECT_EQ(vfs_ioctl(tty, TCGETS, (unsigned long)&saved), 0);
+	KTEST_EXPECT(saved.c_lflag & ICANON);
+	t = saved;
+	t.c_lflag &= ~(ICANON | ECHO);
+	KTEST_EXPECT_EQ(vfs_ioctl(tty, TCSETS, (unsigned long)&t), 0);
+	KTEST_EXPECT_EQ(vfs_ioctl(tty, TCGETS, (unsigned long)&t), 0);
+	KTEST_EXPECT(!(t.c_lflag & (ICANON | ECHO)));
+	KTEST_EXPECT_EQ(vfs_ioctl(tty, TCSETS, (unsigned long)&saved), 0);
+	KTEST_EXPECT_EQ(vfs_ioctl(tty, TIOCSWINSZ, (unsigned long)&ws), 0);
+	KTEST_EXPECT_EQ(vfs_ioctl(tty, TIOCGWINSZ, (unsigned long)&got), 0);
+	KTEST_EXPECT_EQ(got.ws_col, 132);
+	KTEST_EXPECT_EQ(vfs_ioctl(tty, FIONREAD, (unsigned long)&pending), 0);
+	KTEST_EXPECT(pending >= 0);
+	KTEST_EXPECT_EQ(vfs_ioctl(tty, 0x5401ff, 0), -ENOTTY);
+	vfs_close(tty);
 }

@@ -118,10 +118,77 @@ static unsigned int console_poll(struct file *file, struct poll_table *wait)
 	return mask;
 }
 
+/* The terminal ioctls. arg is a kernel pointer: the syscall layer copies
+ * the user's struct in and out around the call. No process sessions yet, so
+ * TIOCSCTTY and TIOCSPGRP store what they are told. */
+static long console_ioctl_locked(unsigned int cmd, unsigned long arg)
+{
+	void *p = (void *)arg;
+
+	switch (cmd) {
+	case TCGETS:
+		n_tty_get_termios(&console_tty, p);
+		return 0;
+	case TCSETS:
+	case TCSETSW:
+	case TCSETSF:
+		/* Output is written synchronously, so it has drained already. */
+		return n_tty_set_termios(&console_tty, p,
+					 cmd == TCSETS	? TCSANOW :
+					 cmd == TCSETSW ? TCSADRAIN :
+							  TCSAFLUSH);
+	case TCGETS2:
+		n_tty_get_termios2(&console_tty, p);
+		return 0;
+	case TCSETS2:
+	case TCSETSW2:
+	case TCSETSF2:
+		return n_tty_set_termios2(&console_tty, p,
+					  cmd == TCSETS2  ? TCSANOW :
+					  cmd == TCSETSW2 ? TCSADRAIN :
+							    TCSAFLUSH);
+	case TIOCGWINSZ:
+		n_tty_get_winsize(&console_tty, p);
+		return 0;
+	case TIOCSWINSZ:
+		n_tty_set_winsize(&console_tty, p);
+		return 0;
+	case TIOCGPGRP:
+		*(int *)p = n_tty_get_pgrp(&console_tty);
+		return 0;
+	case TIOCSPGRP:
+		n_tty_set_pgrp(&console_tty, *(const int *)p);
+		return 0;
+	case TIOCSCTTY:
+		n_tty_set_ctty(&console_tty, 1, n_tty_get_pgrp(&console_tty));
+		return 0;
+	case FIONREAD:
+		console_pull_input();
+		*(int *)p = (int)n_tty_inq(&console_tty);
+		return 0;
+	case TCFLSH:
+		return n_tty_flush(&console_tty, (int)arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static long console_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	long rc;
+
+	(void)file;
+	spin_lock(&console_lock);
+	rc = console_ioctl_locked(cmd, arg);
+	spin_unlock(&console_lock);
+	return rc;
+}
+
 static const struct file_operations console_fops = {
 	.read = console_read,
 	.write = console_write,
 	.poll = console_poll,
+	.ioctl = console_ioctl,
 };
 
 int console_tty_register(void)
