@@ -1,11 +1,14 @@
 /* The VFS in the running kernel: the root init got, /dev and its memory
  * devices through the same calls the syscalls will make. */
+#include <asm/poll.h>
 #include <vitro/errno.h>
 #include <vitro/fs.h>
 #include <vitro/ktest.h>
 #include <vitro/pipe_file.h>
+#include <vitro/poll.h>
 #include <vitro/string.h>
 #include <vitro/task.h>
+#include <vitro/time.h>
 #include <vitro/tty.h>
 #include <vitro/vmalloc.h>
 
@@ -185,4 +188,43 @@ KTEST(fs_console_termios_ioctls)
 	KTEST_EXPECT(pending >= 0);
 	KTEST_EXPECT_EQ(vfs_ioctl(tty, 0x5401ff, 0), -ENOTTY);
 	vfs_close(tty);
+}
+
+struct delayed_write {
+	struct file *wr;
+	unsigned int delay_ms;
+};
+
+static int write_after_delay(void *arg)
+{
+	struct delayed_write *d = arg;
+
+	msleep(d->delay_ms);
+	vfs_write(d->wr, "!", 1);
+	return 0;
+}
+
+/* poll on a pipe: a writer on another CPU wakes the poller; an empty pipe
+ * times out; a pipe with data is ready without sleeping. */
+KTEST(fs_poll_wakes_on_pipe_data_and_times_out)
+{
+	struct delayed_write d = { .delay_ms = 20 };
+	struct poll_request req = { .events = POLLIN };
+	struct file *rd, *wr;
+	struct task *writer;
+	uint64_t start;
+
+	KTEST_EXPECT_EQ(vfs_pipe(&rd, &wr, 0), 0);
+	req.file = rd;
+	start = ktime_get_ns();
+	KTEST_EXPECT_EQ(vfs_poll_wait(&req, 1, 30 * NSEC_PER_MSEC), 0);
+	KTEST_EXPECT(ktime_get_ns() - start >= 30 * NSEC_PER_MSEC);
+	d.wr = wr;
+	writer = start_on(write_after_delay, &d, "poll-wr", smp_cpus_online() - 1);
+	KTEST_EXPECT_EQ(vfs_poll_wait(&req, 1, POLL_WAIT_FOREVER), 1);
+	KTEST_EXPECT(req.revents & POLLIN);
+	kthread_join(writer);
+	KTEST_EXPECT_EQ(vfs_poll_wait(&req, 1, 0), 1);
+	vfs_close(wr);
+	vfs_close(rd);
 }

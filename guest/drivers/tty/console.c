@@ -4,6 +4,7 @@
  * the line discipline cannot take yet (its buffer full) waits in pending. */
 #include <vitro/errno.h>
 #include <vitro/fs.h>
+#include <vitro/poll.h>
 #include <vitro/spinlock.h>
 #include <vitro/string.h>
 #include <vitro/task.h>
@@ -110,7 +111,8 @@ static unsigned int console_poll(struct file *file, struct poll_table *wait)
 {
 	unsigned int mask;
 
-	(void)file, (void)wait;
+	(void)file;
+	poll_wait(wait, &uart8250_rx_wait);
 	spin_lock(&console_lock);
 	console_pull_input();
 	mask = n_tty_poll(&console_tty);

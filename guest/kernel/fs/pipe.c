@@ -5,6 +5,7 @@
 #include <vitro/errno.h>
 #include <vitro/pipe.h>
 #include <vitro/pipe_file.h>
+#include <vitro/poll.h>
 #include <vitro/slab.h>
 #include <vitro/task.h>
 #include <vitro/wait.h>
@@ -87,7 +88,10 @@ static unsigned int pipe_poll(struct file *file, struct poll_table *wait)
 	struct pipe_inode_info *pipe = pipe_of(file);
 	unsigned int mask;
 
-	(void)wait; /* waiting in poll comes with poll(2) */
+	if (file->f_mode & FMODE_READ)
+		poll_wait(wait, &pipe->rd_wait);
+	if (file->f_mode & FMODE_WRITE)
+		poll_wait(wait, &pipe->wr_wait);
 	spin_lock(&pipe->lock);
 	mask = (file->f_mode & FMODE_READ ? pipe_buffer_poll_read(&pipe->buf) : 0) |
 	       (file->f_mode & FMODE_WRITE ? pipe_buffer_poll_write(&pipe->buf) : 0);
