@@ -162,11 +162,7 @@ static int ctf_end(struct trace_sink *sink, const struct trace_info *info)
 	if (rc)
 		return rc;
 	ctf_metadata_write(s->metadata, s->uuid, info);
-	rc = ferror(s->metadata) ? -EIO : 0;
-	if (fclose(s->metadata) && !rc)
-		rc = -errno;
-	s->metadata = NULL;
-	return rc;
+	return trace_file_finish(&s->metadata);
 }
 
 static void ctf_destroy(struct trace_sink *sink)

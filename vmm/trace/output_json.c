@@ -387,7 +387,6 @@ static int json_end(struct trace_sink *sink, const struct trace_info *info)
 	struct json_sink *s = to_json(sink);
 	struct sched_run ended;
 	unsigned int i;
-	int rc;
 
 	for (i = 0; i < s->nr_cpus; i++)
 		if (sched_tracker_end(&s->sched, i, s->last_ts_ns, &ended))
@@ -399,11 +398,7 @@ static int json_end(struct trace_sink *sink, const struct trace_info *info)
 	put_u64_array(s->f, "lost", info->lost, info->nr_cpus);
 	put_u64_array(s->f, "events", info->events, info->nr_cpus);
 	fprintf(s->f, ",\n\"corrupt_bytes\":%" PRIu64 "}}\n", info->corrupt_bytes);
-	rc = ferror(s->f) ? -EIO : 0;
-	if (fclose(s->f) && !rc)
-		rc = -errno;
-	s->f = NULL;
-	return rc;
+	return trace_file_finish(&s->f);
 }
 
 static void json_destroy(struct trace_sink *sink)

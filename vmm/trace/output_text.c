@@ -207,7 +207,6 @@ static int text_end(struct trace_sink *sink, const struct trace_info *info)
 	struct text_sink *s = to_text(sink);
 	uint64_t lost = 0;
 	unsigned int i;
-	int rc;
 
 	for (i = 0; info->lost && i < info->nr_cpus; i++)
 		lost += info->lost[i];
@@ -218,11 +217,7 @@ static int text_end(struct trace_sink *sink, const struct trace_info *info)
 	if (lost)
 		fputs("# warning: the guest's trace rings overflowed (raise --trace-buffer)\n",
 		      s->f);
-	rc = ferror(s->f) ? -EIO : 0;
-	if (fclose(s->f) && !rc)
-		rc = -errno;
-	s->f = NULL;
-	return rc;
+	return trace_file_finish(&s->f);
 }
 
 static void text_destroy(struct trace_sink *sink)

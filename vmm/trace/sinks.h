@@ -4,6 +4,7 @@
 #ifndef VMM_TRACE_SINKS_H
 #define VMM_TRACE_SINKS_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -22,6 +23,17 @@ struct trace_sink *ctf_sink_create(const char *dir, struct vitro_error *err);
  * end (16 bytes for comm, the payload's end for text). */
 const char *trace_field_bytes(const struct trace_event *ev, const struct trace_field_desc *f,
 			      size_t *len);
+
+/* Closes *f and clears it: 0, -EIO if any write failed, or fclose's errno. */
+static inline int trace_file_finish(FILE **f)
+{
+	int rc = ferror(*f) ? -EIO : 0;
+
+	if (fclose(*f) && !rc)
+		rc = -errno;
+	*f = NULL;
+	return rc;
+}
 
 /* The event's descriptor; the sink contract guarantees a valid type. */
 static inline const struct trace_event_desc *trace_event_desc_of(const struct trace_event *ev)

@@ -423,11 +423,7 @@ static int timeline_end(struct trace_sink *sink, const struct trace_info *info)
 		       (double)(s->end_ns > s->start_ns ? s->end_ns - s->start_ns : 1);
 	put_svg(s, tasks, nr, info);
 	free(tasks);
-	rc = ferror(s->f) ? -EIO : 0;
-	if (fclose(s->f) && !rc)
-		rc = -errno;
-	s->f = NULL;
-	return rc;
+	return trace_file_finish(&s->f);
 }
 
 static void timeline_destroy(struct trace_sink *sink)

@@ -38,7 +38,15 @@ err_release:
 	return err;
 }
 
-int vfs_mkdir(struct fs_struct *fs, const char *path, uint32_t mode)
+/* What a new directory entry is: mkdir, mknod and symlink differ only here. */
+struct new_entry {
+	enum { NEW_DIR, NEW_NODE, NEW_SYMLINK } kind;
+	uint32_t mode;
+	vfs_dev_t dev;
+	const char *target;
+};
+
+static int create_entry(struct fs_struct *fs, const char *path, const struct new_entry *e)
 {
 	struct nameidata nd;
 	struct dentry *dentry;
@@ -46,11 +54,17 @@ int vfs_mkdir(struct fs_struct *fs, const char *path, uint32_t mode)
 	int err;
 
 	spin_lock(&vfs_lock);
-	err = create_prepare(fs, path, true, &nd, &dentry);
+	err = create_prepare(fs, path, e->kind == NEW_DIR, &nd, &dentry);
 	if (err)
 		goto out;
 	dir = nd.path.dentry->d_inode;
-	err = dir->i_op->mkdir ? dir->i_op->mkdir(dir, dentry, S_IFDIR | (mode & 07777)) : -EPERM;
+	err = -EPERM;
+	if (e->kind == NEW_DIR && dir->i_op->mkdir)
+		err = dir->i_op->mkdir(dir, dentry, e->mode);
+	else if (e->kind == NEW_NODE && dir->i_op->mknod)
+		err = dir->i_op->mknod(dir, dentry, e->mode, e->dev);
+	else if (e->kind == NEW_SYMLINK && dir->i_op->symlink)
+		err = dir->i_op->symlink(dir, dentry, e->target);
 	dput(dentry);
 	nd_release(&nd);
 out:
@@ -58,54 +72,35 @@ out:
 	return err;
 }
 
+int vfs_mkdir(struct fs_struct *fs, const char *path, uint32_t mode)
+{
+	struct new_entry e = { .kind = NEW_DIR, .mode = S_IFDIR | (mode & 07777) };
+
+	return create_entry(fs, path, &e);
+}
+
 int vfs_mknod(struct fs_struct *fs, const char *path, uint32_t mode, vfs_dev_t dev)
 {
-	struct nameidata nd;
-	struct dentry *dentry;
-	struct inode *dir;
-	int err;
+	struct new_entry e = { .kind = NEW_NODE, .dev = dev };
 
 	if (!(mode & S_IFMT))
 		mode |= S_IFREG;
 	if (!S_ISREG(mode) && !S_ISCHR(mode) && !S_ISBLK(mode) && !S_ISFIFO(mode) &&
 	    !S_ISSOCK(mode))
 		return -EINVAL;
-	spin_lock(&vfs_lock);
-	err = create_prepare(fs, path, false, &nd, &dentry);
-	if (err)
-		goto out;
-	dir = nd.path.dentry->d_inode;
-	err = dir->i_op->mknod ? dir->i_op->mknod(dir, dentry, mode & (S_IFMT | 07777), dev) :
-				 -EPERM;
-	dput(dentry);
-	nd_release(&nd);
-out:
-	spin_unlock(&vfs_lock);
-	return err;
+	e.mode = mode & (S_IFMT | 07777);
+	return create_entry(fs, path, &e);
 }
 
 int vfs_symlink(struct fs_struct *fs, const char *target, const char *link_path)
 {
-	struct nameidata nd;
-	struct dentry *dentry;
-	struct inode *dir;
-	int err;
+	struct new_entry e = { .kind = NEW_SYMLINK, .target = target };
 
 	if (!*target)
 		return -ENOENT;
 	if (strnlen(target, PATH_MAX) == PATH_MAX)
 		return -ENAMETOOLONG;
-	spin_lock(&vfs_lock);
-	err = create_prepare(fs, link_path, false, &nd, &dentry);
-	if (err)
-		goto out;
-	dir = nd.path.dentry->d_inode;
-	err = dir->i_op->symlink ? dir->i_op->symlink(dir, dentry, target) : -EPERM;
-	dput(dentry);
-	nd_release(&nd);
-out:
-	spin_unlock(&vfs_lock);
-	return err;
+	return create_entry(fs, link_path, &e);
 }
 
 int vfs_link(struct fs_struct *fs, const char *old_path, const char *new_path)
