@@ -35,7 +35,8 @@ $(BENCH_DIR)/exit.elf: $(BENCH_DIR)/exit_image.o tests/bench/exit_image.ld
 # The guest kernel's allocators built for the host, timed next to glibc;
 # kmalloc rows when SLUB's files are in the tree.
 MM_BENCH_SLUB_SRCS := $(wildcard guest/kernel/mm/slab*.c guest/kernel/mm/slub*.c)
-MM_BENCH_SRCS := tests/bench/mm_bench.c guest/kernel/mm/page_alloc.c tests/unit/host_kernel.c \
+MM_BENCH_SRCS := tests/bench/mm_bench.c guest/kernel/mm/page_alloc.c guest/kernel/mm/vmscan.c \
+	tests/unit/host_kernel.c \
 	$(MM_BENCH_SLUB_SRCS)
 MM_BENCH_OBJS := $(patsubst %.c,$(BENCH_DIR)/obj/%.o,$(MM_BENCH_SRCS))
 MM_BENCH_CFLAGS := -DVITRO_HOST_BUILD -Iguest/kernel/include \

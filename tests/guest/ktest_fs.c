@@ -2,10 +2,12 @@
  * devices through the same calls the syscalls will make. */
 #include <asm/poll.h>
 #include <vitro/errno.h>
+#include <vitro/format.h>
 #include <vitro/fs.h>
 #include <vitro/ktest.h>
 #include <vitro/pipe_file.h>
 #include <vitro/poll.h>
+#include <vitro/shrinker.h>
 #include <vitro/string.h>
 #include <vitro/task.h>
 #include <vitro/time.h>
@@ -15,7 +17,7 @@
 #include "../../guest/kernel/arch/x86/smpboot.h"
 #include "../../guest/kernel/kernel/rootfs.h"
 
-KTEST(fs_dev_memory_devices_work)
+KTEST(vfs_dev_memory_devices_work)
 {
 	uint8_t buf[16], zero[16] = { 0 };
 	struct file *file;
@@ -29,7 +31,7 @@ KTEST(fs_dev_memory_devices_work)
 	vfs_close(file);
 }
 
-KTEST(fs_root_holds_files_written_at_run_time)
+KTEST(vfs_root_holds_files_written_at_run_time)
 {
 	static const char text[] = "written by ktest\n";
 	char back[sizeof(text)];
@@ -110,7 +112,7 @@ static struct task *start_on(int (*fn)(void *), void *arg, const char *name, uns
 	return t;
 }
 
-KTEST(fs_pipe_moves_bytes_in_order_between_cpus)
+KTEST(vfs_pipe_moves_bytes_in_order_between_cpus)
 {
 	struct pipe_test t = { 0 };
 	struct task *writer, *reader;
@@ -138,7 +140,7 @@ KTEST(fs_pipe_moves_bytes_in_order_between_cpus)
 	vfree(t.dst);
 }
 
-KTEST(fs_pipe_nonblocking_eagain_eof_and_epipe)
+KTEST(vfs_pipe_nonblocking_eagain_eof_and_epipe)
 {
 	struct vfs_stats before, after;
 	struct file *rd, *wr;
@@ -165,7 +167,7 @@ KTEST(fs_pipe_nonblocking_eagain_eof_and_epipe)
 
 /* The console's termios ioctls through the VFS (kernel pointers; the syscall
  * layer copies user memory around them): a change reads back, is undone. */
-KTEST(fs_console_termios_ioctls)
+KTEST(vfs_console_termios_ioctls)
 {
 	struct termios saved, t;
 	struct winsize ws = { .ws_row = 40, .ws_col = 132 }, got = { 0 };
@@ -206,7 +208,7 @@ static int write_after_delay(void *arg)
 
 /* poll on a pipe: a writer on another CPU wakes the poller; an empty pipe
  * times out; a pipe with data is ready without sleeping. */
-KTEST(fs_poll_wakes_on_pipe_data_and_times_out)
+KTEST(vfs_poll_wakes_on_pipe_data_and_times_out)
 {
 	struct delayed_write d = { .delay_ms = 20 };
 	struct poll_request req = { .events = POLLIN };
@@ -227,4 +229,46 @@ KTEST(fs_poll_wakes_on_pipe_data_and_times_out)
 	KTEST_EXPECT_EQ(vfs_poll_wait(&req, 1, 0), 1);
 	vfs_close(wr);
 	vfs_close(rd);
+}
+
+/* Memory full, the dentry cache holding unused entries: an allocation that
+ * may wait gets a page because the cache shrinks. */
+KTEST(vfs_dcache_gives_memory_back_under_pressure)
+{
+	struct vfs_stats before, after;
+	void *chain = NULL;
+	struct kstat st;
+	struct page *page;
+	char name[32];
+	int order;
+
+	for (int i = 0; i < 400; i++) {
+		format_snprintf(name, sizeof(name), "/ktest-missing-%d", i);
+		KTEST_EXPECT_EQ(vfs_stat(&init_fs, name, &st), -ENOENT);
+	}
+	vfs_get_stats(&before);
+	KTEST_EXPECT(before.nr_unused >= 400);
+	/* Every free page, taken without reclaim, largest blocks first. */
+	for (order = MAX_PAGE_ORDER; order >= 0; order--) {
+		while ((page = alloc_pages(GFP_ATOMIC | __GFP_NOWARN, order))) {
+			void **block = page_address(page);
+
+			block[0] = chain;
+			block[1] = (void *)(uintptr_t)order;
+			chain = block;
+		}
+	}
+	page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0);
+	KTEST_EXPECT(page != NULL);
+	vfs_get_stats(&after);
+	KTEST_EXPECT(after.nr_unused < before.nr_unused);
+	if (page)
+		free_pages_block(page, 0);
+	while (chain) {
+		void **block = chain;
+
+		chain = block[0];
+		free_pages(block, (unsigned int)(uintptr_t)block[1]);
+	}
+	dcache_shrink(~0ul);
 }

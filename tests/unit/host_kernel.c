@@ -1,10 +1,13 @@
 /* What kernel code built for the host expects the kernel to provide: the
- * simulated current CPU, the base of simulated physical memory, random bytes. */
+ * simulated current CPU and its interrupt flag, the base of simulated
+ * physical memory, random bytes. */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <vitro/random.h>
 
 unsigned int host_current_cpu;
+bool host_irqs_off;
 uint8_t *host_phys_base;
 
 /* The kernel's random bytes, from a generator with a fixed seed: tests of code

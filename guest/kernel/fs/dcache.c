@@ -2,6 +2,7 @@
  * entries for names known to be absent and an LRU of unused entries that
  * dcache_shrink() frees under memory pressure. All under vfs_lock. */
 #include <vitro/errno.h>
+#include <vitro/shrinker.h>
 #include <vitro/slab.h>
 #include <vitro/string.h>
 
@@ -16,11 +17,38 @@ struct vfs_stats vfs_counters;
 static struct list_head dentry_hashtable[DCACHE_HASH_SIZE];
 static LIST_HEAD_DECLARE(dentry_lru);
 
+static unsigned long dcache_count_unused(struct shrinker *shrinker)
+{
+	(void)shrinker;
+	return (unsigned long)READ_ONCE(vfs_counters.nr_unused);
+}
+
+static unsigned long dcache_scan_unused(struct shrinker *shrinker, unsigned long nr)
+{
+	(void)shrinker;
+	return dcache_shrink(nr);
+}
+
+/* Unused dentries (and the inodes only they hold) are a cache the kernel
+ * gives back when an allocation that may wait finds no memory. */
+static struct shrinker dcache_shrinker = {
+	.name = "dcache",
+	.count_objects = dcache_count_unused,
+	.scan_objects = dcache_scan_unused,
+};
+
 void dcache_init(void)
 {
+	static bool shrinker_registered;
+
 	for (unsigned int i = 0; i < DCACHE_HASH_SIZE; i++)
 		list_init(&dentry_hashtable[i]);
 	list_init(&dentry_lru);
+	/* Tests start the VFS again and again; the shrinker stays. */
+	if (!shrinker_registered) {
+		register_shrinker(&dcache_shrinker);
+		shrinker_registered = true;
+	}
 }
 
 static uint32_t d_name_hash(const struct dentry *parent, const char *name, size_t len)

@@ -5,6 +5,7 @@
 #include <vitro/cpu.h>
 #include <vitro/list.h>
 #include <vitro/mm.h>
+#include <vitro/shrinker.h>
 #include <vitro/spinlock.h>
 #include <vitro/string.h>
 
@@ -623,23 +624,49 @@ static bool has_local_cached_pages(void)
 	return count;
 }
 
+static struct page *alloc_pages_nowait(gfp_t gfp, unsigned int order)
+{
+	struct page *page;
+
+	if (!order)
+		return alloc_order0(gfp);
+	page = alloc_from_zones(gfp, order);
+	/* The missing buddies may sit on this CPU's lists (Linux drains every
+	 * CPU's; the others' need IPIs, which we do not have). */
+	if (!page && has_local_cached_pages()) {
+		page_alloc_drain_cpu(smp_processor_id());
+		page = alloc_from_zones(gfp, order);
+	}
+	return page;
+}
+
+/* Linux's direct reclaim, for callers that may wait: caches shrink, gently
+ * first, until the allocation succeeds or nothing more comes free. */
+static struct page *alloc_pages_reclaim(gfp_t gfp, unsigned int order)
+{
+	struct page *page = NULL;
+	int priority;
+
+	if (!gfp_may_reclaim(gfp))
+		return NULL;
+	for (priority = RECLAIM_PRIORITY_MAX; priority >= 0 && !page; priority--) {
+		if (!shrink_slab(priority))
+			continue;
+		page_alloc_drain_cpu(smp_processor_id());
+		page = alloc_pages_nowait(gfp, order);
+	}
+	return page;
+}
+
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
 	struct page *page;
 
 	if (order > MAX_PAGE_ORDER)
 		return NULL;
-	if (!order) {
-		page = alloc_order0(gfp);
-	} else {
-		page = alloc_from_zones(gfp, order);
-		/* The missing buddies may sit on this CPU's lists (Linux drains
-		 * every CPU's; the others' need IPIs, which we do not have). */
-		if (!page && has_local_cached_pages()) {
-			page_alloc_drain_cpu(smp_processor_id());
-			page = alloc_from_zones(gfp, order);
-		}
-	}
+	page = alloc_pages_nowait(gfp, order);
+	if (unlikely(!page))
+		page = alloc_pages_reclaim(gfp, order);
 	if (unlikely(!page)) {
 		if (!(gfp & __GFP_NOWARN))
 			page_alloc_log(LOGLEVEL_WARNING,
