@@ -23,7 +23,7 @@ KERNEL_SRCS := $(wildcard guest/kernel/arch/x86/*.c guest/kernel/arch/x86/*.S \
 	guest/kernel/arch/x86/boot/*.S guest/kernel/kernel/*.c \
 	guest/kernel/lib/*.c guest/kernel/mm/*.c guest/kernel/sched/*.c guest/kernel/trace/*.c \
 	guest/kernel/fs/*.c guest/kernel/tty/*.c guest/drivers/*/*.c \
-	tests/guest/*.c)
+	tests/guest/*.c tests/guest/*.S)
 KERNEL_OBJS := $(patsubst %,$(KERNEL_DIR)/obj/%.o,$(KERNEL_SRCS))
 
 .PHONY: kernel
@@ -45,6 +45,16 @@ $(KERNEL_DIR)/obj/%.S.o: %.S $(KERNEL_UAPI)/.stamp
 	$(KERNEL_CC) $(KERNEL_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
 
 $(KERNEL_DIR)/obj/main.c.o: VERSION
+
+# System call names, for the line an unknown one logs: from the UAPI header
+# that also gives the numbers, so the two cannot disagree.
+$(KERNEL_DIR)/generated/syscall_names.h: $(KERNEL_UAPI)/.stamp
+	@mkdir -p $(@D)
+	sed -n 's/^#define __NR_\([a-z0-9_]*\) \([0-9]*\)$$/\t[\2] = "\1",/p' \
+		$(KERNEL_UAPI)/asm/unistd_64.h > $@
+
+$(KERNEL_DIR)/obj/guest/kernel/kernel/syscall_table.c.o: $(KERNEL_DIR)/generated/syscall_names.h
+$(KERNEL_DIR)/obj/guest/kernel/kernel/syscall_table.c.o: KERNEL_CFLAGS += -I$(KERNEL_DIR)/generated
 
 # Pass 1: an empty symbol table. Pass 2: the table of pass 1's text symbols.
 $(KERNEL_DIR)/kallsyms0.S:

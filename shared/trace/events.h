@@ -13,7 +13,7 @@
  * Every event's fixed part is a packed struct with these fields in order;
  * keep 8-byte fields first so the layout has no holes. Names and fields follow
  * Linux's tracepoints (include/trace/events/sched.h, irq.h, timer.h,
- * printk.h) so readers of `perf script` feel at home. */
+ * printk.h, raw_syscalls.h) so readers of `perf script` feel at home. */
 #ifndef SHARED_TRACE_EVENTS_H
 #define SHARED_TRACE_EVENTS_H
 
@@ -31,34 +31,38 @@
 	CAT(MM, mm)           \
 	CAT(PRINTK, printk)
 
-#define TRACE_EVENTS(EVENT, FIELD)                                                           \
-	EVENT(sched_switch, SCHED,                                                           \
-	      FIELD(u64, prev_state) FIELD(u32, prev_pid) FIELD(s32, prev_prio)              \
-		      FIELD(comm, prev_comm) FIELD(u32, next_pid) FIELD(s32, next_prio)      \
-			      FIELD(comm, next_comm))                                        \
-	EVENT(sched_wakeup, SCHED,                                                           \
-	      FIELD(u32, pid) FIELD(s32, prio) FIELD(comm, comm) FIELD(u32, target_cpu)      \
-		      FIELD(u32, waker_pid))                                                 \
-	EVENT(sched_wakeup_new, SCHED,                                                       \
-	      FIELD(u32, pid) FIELD(s32, prio) FIELD(comm, comm) FIELD(u32, target_cpu)      \
-		      FIELD(u32, waker_pid))                                                 \
-	EVENT(sched_migrate_task, SCHED,                                                     \
-	      FIELD(u32, pid) FIELD(s32, prio) FIELD(comm, comm) FIELD(u32, orig_cpu)        \
-		      FIELD(u32, dest_cpu))                                                  \
-	EVENT(sched_process_fork, SCHED,                                                     \
-	      FIELD(u32, parent_pid) FIELD(u32, child_pid) FIELD(comm, parent_comm)          \
-		      FIELD(comm, child_comm))                                               \
-	EVENT(sched_process_exec, SCHED,                                                     \
-	      FIELD(u32, pid) FIELD(u32, old_pid) FIELD(text, filename))                     \
-	EVENT(sched_process_exit, SCHED, FIELD(u32, pid) FIELD(s32, prio) FIELD(comm, comm)) \
-	EVENT(irq_handler_entry, IRQ, FIELD(u32, irq) FIELD(u32, vector))                    \
-	EVENT(irq_handler_exit, IRQ, FIELD(u32, irq) FIELD(u32, vector))                     \
-	EVENT(ipi_entry, IRQ, FIELD(u32, vector) FIELD(u32, reserved))                       \
-	EVENT(ipi_exit, IRQ, FIELD(u32, vector) FIELD(u32, reserved))                        \
-	EVENT(timer_expire_entry, TIMER,                                                     \
-	      FIELD(u64, timer) FIELD(u64, function) FIELD(u64, now_ns))                     \
-	EVENT(timer_expire_exit, TIMER, FIELD(u64, timer))                                   \
-	EVENT(console, PRINTK, FIELD(u32, level) FIELD(text, msg))
+#define TRACE_EVENTS(EVENT, FIELD)                                                               \
+	EVENT(sched_switch, SCHED,                                                               \
+	      FIELD(u64, prev_state) FIELD(u32, prev_pid) FIELD(s32, prev_prio)                  \
+		      FIELD(comm, prev_comm) FIELD(u32, next_pid) FIELD(s32, next_prio)          \
+			      FIELD(comm, next_comm))                                            \
+	EVENT(sched_wakeup, SCHED,                                                               \
+	      FIELD(u32, pid) FIELD(s32, prio) FIELD(comm, comm) FIELD(u32, target_cpu)          \
+		      FIELD(u32, waker_pid))                                                     \
+	EVENT(sched_wakeup_new, SCHED,                                                           \
+	      FIELD(u32, pid) FIELD(s32, prio) FIELD(comm, comm) FIELD(u32, target_cpu)          \
+		      FIELD(u32, waker_pid))                                                     \
+	EVENT(sched_migrate_task, SCHED,                                                         \
+	      FIELD(u32, pid) FIELD(s32, prio) FIELD(comm, comm) FIELD(u32, orig_cpu)            \
+		      FIELD(u32, dest_cpu))                                                      \
+	EVENT(sched_process_fork, SCHED,                                                         \
+	      FIELD(u32, parent_pid) FIELD(u32, child_pid) FIELD(comm, parent_comm)              \
+		      FIELD(comm, child_comm))                                                   \
+	EVENT(sched_process_exec, SCHED,                                                         \
+	      FIELD(u32, pid) FIELD(u32, old_pid) FIELD(text, filename))                         \
+	EVENT(sched_process_exit, SCHED, FIELD(u32, pid) FIELD(s32, prio) FIELD(comm, comm))     \
+	EVENT(irq_handler_entry, IRQ, FIELD(u32, irq) FIELD(u32, vector))                        \
+	EVENT(irq_handler_exit, IRQ, FIELD(u32, irq) FIELD(u32, vector))                         \
+	EVENT(ipi_entry, IRQ, FIELD(u32, vector) FIELD(u32, reserved))                           \
+	EVENT(ipi_exit, IRQ, FIELD(u32, vector) FIELD(u32, reserved))                            \
+	EVENT(timer_expire_entry, TIMER,                                                         \
+	      FIELD(u64, timer) FIELD(u64, function) FIELD(u64, now_ns))                         \
+	EVENT(timer_expire_exit, TIMER, FIELD(u64, timer))                                       \
+	EVENT(console, PRINTK, FIELD(u32, level) FIELD(text, msg))                               \
+	EVENT(sys_enter, SYSCALL,                                                                \
+	      FIELD(u64, id) FIELD(u64, arg0) FIELD(u64, arg1) FIELD(u64, arg2) FIELD(u64, arg3) \
+		      FIELD(u64, arg4) FIELD(u64, arg5) FIELD(u32, pid))                         \
+	EVENT(sys_exit, SYSCALL, FIELD(u64, id) FIELD(s64, ret) FIELD(u32, pid))
 
 /* Host and guest spell the field types the same way. */
 typedef uint32_t trace_u32_t;

@@ -26,6 +26,7 @@
 #include "../arch/x86/mm_init.h"
 #include "../arch/x86/smpboot.h"
 #include "../arch/x86/traps.h"
+#include "../arch/x86/user.h"
 #include "../../../shared/machine.h"
 #include "console_echo.h"
 #include "crash.h"
@@ -188,6 +189,7 @@ void kernel_main(uint64_t start_info_phys)
 		      (unsigned long long)start_info_phys);
 	apply_log_level(boot_info.cmdline);
 	mm_init();
+	user_cpu_init();
 
 	pic_mask_all();
 	lapic_choose_mode(!cmdline_has(boot_info.cmdline, "nox2apic"));

@@ -1,8 +1,8 @@
 /* See pgtable.h. Layout from the Intel SDM vol. 3, 4.5 (4-level paging):
  * PML4 -> PDPT -> PD -> PT, 512 entries each, bits 47:39, 38:30, 29:21,
  * 20:12 of the virtual address; PS in a PDPT or PD entry makes a 1 GiB or
- * 2 MiB leaf. Tables inherit the most permissive rights (present, write,
- * user is never set for kernel maps); the leaf decides. */
+ * 2 MiB leaf. Tables carry the most permissive rights (present, write, and
+ * user once a user page is below them); the leaf decides. */
 #include <vitro/errno.h>
 #include <vitro/mm.h>
 #include <vitro/pgtable.h>
@@ -41,22 +41,24 @@ int pgtable_create(struct pgtable *pt, bool has_1g_pages, uint64_t (*alloc_table
 	return pt->root_phys ? 0 : -ENOMEM;
 }
 
-/* Sets *table to the table one level below entry, allocating it if absent.
- * Fails with -EEXIST when a large leaf is in the way, -ENOMEM. */
-static int next_table(struct pgtable *pt, uint64_t *entry, uint64_t **table)
+/* Sets *table to the table one level below entry, allocating it if absent;
+ * user (PTE_USER or 0) opens the way for user-mode access. Fails with
+ * -EEXIST when a large leaf is in the way, -ENOMEM. */
+static int next_table(struct pgtable *pt, uint64_t *entry, uint64_t **table, uint64_t user)
 {
 	uint64_t phys;
 
 	if (*entry & PTE_PRESENT) {
 		if (*entry & PTE_HUGE)
 			return -EEXIST;
+		*entry |= user;
 		*table = table_at(*entry & PTE_ADDR_MASK);
 		return 0;
 	}
 	phys = pt->alloc_table();
 	if (!phys)
 		return -ENOMEM;
-	*entry = phys | TABLE_FLAGS;
+	*entry = phys | TABLE_FLAGS | user;
 	*table = table_at(phys);
 	return 0;
 }
@@ -91,7 +93,8 @@ int pgtable_map(struct pgtable *pt, uint64_t virt, uint64_t phys, uint64_t size,
 		unsigned int level;
 
 		for (level = 3; level > leaf; level--) {
-			int rc = next_table(pt, &table[level_index(v, level)], &table);
+			int rc = next_table(pt, &table[level_index(v, level)], &table,
+					    prot & PTE_USER);
 
 			if (rc)
 				return rc;

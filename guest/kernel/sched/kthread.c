@@ -6,6 +6,7 @@
 #include <vitro/printk.h>
 #include <vitro/slab.h>
 #include <vitro/string.h>
+#include <vitro/trap_frame.h>
 #include <vitro/vmalloc.h>
 
 #include "runtime.h"
@@ -17,10 +18,12 @@ static LIST_HEAD_DECLARE(all_tasks);
 
 /* The frame switch_to_asm() pops for a thread that never ran: six callee-saved registers (zero)
  * and the return into kthread_start_asm, under two zero words that end backtraces and keep the
- * stack 16-byte aligned there. */
+ * stack 16-byte aligned there. Above it all, the top of the stack stays free for the user-mode
+ * register frame (a thread that becomes a process fills it and returns to user mode). */
 static uint64_t initial_frame(void *stack)
 {
-	uint64_t *top = (uint64_t *)((uint8_t *)stack + KERNEL_STACK_SIZE);
+	uint64_t *top =
+		(uint64_t *)((uint8_t *)stack + KERNEL_STACK_SIZE - sizeof(struct trap_frame));
 	uint64_t *sp = top - 9;
 
 	memset(sp, 0, 9 * sizeof(*sp));
@@ -85,6 +88,7 @@ void task_put(struct task *t)
 	list_del(&t->all_link);
 	spin_unlock_irqrestore(&all_tasks_lock, flags);
 	kernel_stack_free(t->stack);
+	kfree(t->thread.fpu);
 	kfree(t);
 }
 

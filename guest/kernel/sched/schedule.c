@@ -234,6 +234,7 @@ static void __schedule(bool preempt)
 	next->on_cpu = 1;
 	tick_rearm(crq);
 	this_cpu()->curr_task = next;
+	arch_switch_to(prev, next);
 	prev = switch_to_asm(&prev->kernel_rsp, next->kernel_rsp, prev);
 	finish_task_switch(prev);
 }

@@ -56,6 +56,11 @@ void gdt_init_cpu(unsigned int cpu, uint64_t double_fault_stack_top)
 	__asm__ __volatile__("ltr %w0" : : "r"(GDT_TSS));
 }
 
+void tss_set_kernel_stack(unsigned int cpu, uint64_t top)
+{
+	cpu_tss[cpu].rsp[0] = top;
+}
+
 void gdt_init(void)
 {
 	gdt_init_cpu(0, (uint64_t)boot_double_fault_stack + BOOT_IST_STACK_SIZE);

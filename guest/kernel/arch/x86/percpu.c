@@ -1,6 +1,6 @@
 /* See vitro/percpu.h. One static block per possible CPU; the GS base MSR of
- * each CPU points at its own (the kernel never runs user code yet, so there
- * is no SWAPGS dance to care about). */
+ * each CPU points at its own while the kernel runs (entry from user space
+ * swaps it in with SWAPGS, the user's GS base waits in KERNEL_GS_BASE). */
 #include <stddef.h>
 #include <vitro/cpu.h>
 #include <vitro/percpu.h>
@@ -18,6 +18,10 @@ _Static_assert(offsetof(struct cpu_local, need_resched) == CPU_LOCAL_NEED_RESCHE
 	       "need_resched at %gs:20");
 _Static_assert(offsetof(struct cpu_local, curr_task) == CPU_LOCAL_CURRENT_OFFSET,
 	       "current at %gs:24");
+_Static_assert(offsetof(struct cpu_local, kernel_stack_top) == CPU_LOCAL_KERNEL_STACK_OFFSET,
+	       "kernel stack top at %gs:40");
+_Static_assert(offsetof(struct cpu_local, user_rsp_scratch) == CPU_LOCAL_USER_RSP_OFFSET,
+	       "user RSP scratch at %gs:48");
 
 static struct cpu_local cpu_locals[NR_CPUS] __attribute__((aligned(64)));
 

@@ -17,6 +17,7 @@
 #include "io.h"
 #include "mm_init.h"
 #include "smpboot.h"
+#include "user.h"
 #include "tlb_shootdown.h"
 #include "trampoline.h"
 #include "traps.h"
@@ -50,6 +51,7 @@ static __noreturn void ap_start(unsigned int cpu)
 {
 	percpu_init_cpu(cpu, boot_info.cpu_apic_ids[cpu]);
 	gdt_init_cpu(cpu, ap_double_fault_stack_top[cpu]);
+	user_cpu_init();
 	if (mm_boot_report.has_global_pages)
 		write_cr4(read_cr4() | CR4_PGE);
 	idt_load();

@@ -15,6 +15,7 @@
 #include "../../../../shared/machine.h"
 #include "ipi.h"
 #include "tlb_shootdown.h"
+#include "user.h"
 
 #include "apic.h"
 #include "io.h"
@@ -322,6 +323,12 @@ void trap_dispatch(struct trap_frame *f)
 		 * there (interrupts were on, no lock held), so it can be now. */
 		if (need_resched() && !preempt_count() && !(f->cs & 3) && (f->rflags & RFLAGS_IF))
 			preempt_schedule_irq();
+		return;
+	}
+	if (f->vector == TRAP_PAGE_FAULT && syscall_from_page_fault(f))
+		return;
+	if (f->cs & 3) {
+		user_exception(f);
 		return;
 	}
 	fixup = extable_find(f->rip);

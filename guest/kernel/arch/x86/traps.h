@@ -6,13 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* What entry.S pushes, lowest address first. */
-struct trap_frame {
-	uint64_t r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
-	uint64_t rax, rcx, rdx, rsi, rdi;
-	uint64_t vector, error_code;
-	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
-};
+#include <vitro/trap_frame.h>
 
 #define TRAP_DIVIDE_ERROR 0
 #define TRAP_INVALID_OPCODE 6
@@ -46,6 +40,8 @@ typedef void (*irq_handler_fn)(void *opaque);
 void gdt_init(void);
 /* Another CPU's own GDT copy and TSS, with its double-fault stack. */
 void gdt_init_cpu(unsigned int cpu, uint64_t double_fault_stack_top);
+/* The stack the CPU switches to when user mode is interrupted (TSS RSP0). */
+void tss_set_kernel_stack(unsigned int cpu, uint64_t top);
 void idt_init(void);
 /* Loads the (shared) IDT on this CPU; for CPUs started after the first. */
 void idt_load(void);

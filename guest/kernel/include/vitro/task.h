@@ -11,6 +11,7 @@
 #include <vitro/percpu.h>
 #include <vitro/sched.h>
 #include <vitro/spinlock.h>
+#include <vitro/vmalloc.h>
 #include <vitro/wait.h>
 
 /* Task states, Linux's values. A task sets its state before it tests what it waits for. */
@@ -22,6 +23,17 @@
 #define TASK_NORMAL (TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)
 
 #define TASK_COMM_LEN 16
+
+struct mm_struct;
+struct files_struct;
+struct fs_struct;
+
+/* The CPU state of a task's user side that the context switch carries. */
+struct thread_struct {
+	uint64_t cr3; /* its page tables' root; 0 for a kernel thread (the kernel's) */
+	uint64_t fsbase, gsbase; /* user FS and GS bases (arch_prctl) */
+	void *fpu; /* 512-byte FXSAVE image, 16-byte aligned; NULL for kernel threads */
+};
 
 struct task {
 	struct sched_task sched; /* the policy's state; first, for container_of */
@@ -45,6 +57,13 @@ struct task {
 	bool should_stop; /* kthread_stop() asked */
 	int exit_code;
 	struct completion exited;
+
+	/* User space; a kernel thread has none of it. */
+	struct mm_struct *mm;
+	struct files_struct *files;
+	struct fs_struct *fs;
+	struct thread_struct thread;
+	uint64_t clear_child_tid; /* set_tid_address: zeroed and woken at exit */
 
 	/* statistics */
 	uint64_t nvcsw, nivcsw; /* voluntary and involuntary context switches */
@@ -133,6 +152,15 @@ struct sched_cpu_stats {
 	unsigned int nr_running;
 };
 void sched_cpu_stats(unsigned int cpu, struct sched_cpu_stats *stats);
+
+/* The architecture's part of a context switch (page tables, FPU, TLS bases,
+ * the kernel stack for entries from user mode); interrupts off. */
+void arch_switch_to(struct task *prev, struct task *next);
+/* The top of t's kernel stack, where its user-mode register frame lives. */
+static inline uint64_t task_stack_top(const struct task *t)
+{
+	return (uint64_t)t->stack + KERNEL_STACK_SIZE;
+}
 
 /* Logs a warning if the caller may not sleep (interrupt, preemption off). */
 void might_sleep_check(const char *where);

@@ -1,0 +1,113 @@
+/* The user side of a context switch: page tables, FPU/SSE registers, the FS
+ * and GS bases, and the kernel stack that entries from user mode land on. */
+#include <vitro/cpu.h>
+#include <vitro/layout.h>
+#include <vitro/percpu.h>
+#include <vitro/process.h>
+#include <vitro/string.h>
+#include <vitro/task.h>
+
+#include "io.h"
+#include "mm_init.h"
+#include "traps.h"
+
+#define MSR_FS_BASE 0xc0000100
+#define MSR_KERNEL_GS_BASE 0xc0000102
+
+static void fxsave(void *area)
+{
+	__asm__ __volatile__("fxsave64 %0" : "=m"(*(char(*)[512])area));
+}
+
+static void fxrstor(const void *area)
+{
+	__asm__ __volatile__("fxrstor64 %0" : : "m"(*(const char(*)[512])area));
+}
+
+void arch_switch_to(struct task *prev, struct task *next)
+{
+	struct cpu_local *local = this_cpu();
+	uint64_t cr3 = next->thread.cr3 ? next->thread.cr3 : kernel_pgtable.root_phys;
+
+	/* The kernel never uses the FPU, so the registers hold the state of
+	 * the last user task that ran here. */
+	if (prev->thread.fpu)
+		fxsave(prev->thread.fpu);
+	if (local->loaded_cr3 != cr3) {
+		write_cr3(cr3);
+		local->loaded_cr3 = cr3;
+	}
+	if (!next->thread.cr3) /* a kernel thread */
+		return;
+	if (next->thread.fpu)
+		fxrstor(next->thread.fpu);
+	wrmsr(MSR_FS_BASE, next->thread.fsbase);
+	if (local->user_gsbase != next->thread.gsbase) {
+		wrmsr(MSR_KERNEL_GS_BASE, next->thread.gsbase);
+		local->user_gsbase = next->thread.gsbase;
+	}
+	local->kernel_stack_top = task_stack_top(next);
+	tss_set_kernel_stack(local->cpu, local->kernel_stack_top);
+}
+
+/* The running task's user state changed outside a switch (exec, arch_prctl):
+ * load it now. */
+void arch_load_user_state(struct task *t)
+{
+	struct cpu_local *local = this_cpu();
+	unsigned long irq = local_irq_save();
+
+	if (t->thread.cr3 && local->loaded_cr3 != t->thread.cr3) {
+		write_cr3(t->thread.cr3);
+		local->loaded_cr3 = t->thread.cr3;
+	}
+	if (t->thread.fpu)
+		fxrstor(t->thread.fpu);
+	wrmsr(MSR_FS_BASE, t->thread.fsbase);
+	if (local->user_gsbase != t->thread.gsbase) {
+		wrmsr(MSR_KERNEL_GS_BASE, t->thread.gsbase);
+		local->user_gsbase = t->thread.gsbase;
+	}
+	local->kernel_stack_top = task_stack_top(t);
+	tss_set_kernel_stack(local->cpu, local->kernel_stack_top);
+	local_irq_restore(irq);
+}
+
+/* A freshly initialised FPU image: x87 control word 0x37f (all exceptions
+ * masked, extended precision), MXCSR 0x1f80 (SSE exceptions masked), as
+ * after FNINIT and at process start on Linux. */
+void fpu_init_state(void *area)
+{
+	uint8_t *b = area;
+
+	for (unsigned int i = 0; i < 512; i++)
+		b[i] = 0;
+	b[0] = 0x7f;
+	b[1] = 0x03;
+	b[24] = 0x80;
+	b[25] = 0x1f;
+}
+
+/* Switching CR3 back to the kernel's page tables before a user address space
+ * is freed. */
+void arch_leave_user_mm(void)
+{
+	struct cpu_local *local = this_cpu();
+	unsigned long irq = local_irq_save();
+
+	if (local->loaded_cr3 != kernel_pgtable.root_phys) {
+		write_cr3(kernel_pgtable.root_phys);
+		local->loaded_cr3 = kernel_pgtable.root_phys;
+	}
+	local_irq_restore(irq);
+}
+
+void arch_pgd_copy_kernel_half(uint64_t root_phys)
+{
+	uint64_t *dst = phys_to_virt(root_phys);
+	const uint64_t *src = phys_to_virt(kernel_pgtable.root_phys);
+
+	/* One string copy: entry by entry costs milliseconds where ring 0 is
+	 * emulated. */
+	memcpy(dst + 256, src + 256, 256 * sizeof(*dst));
+}

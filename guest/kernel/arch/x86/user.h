@@ -1,0 +1,37 @@
+/* The arch side of user mode: entry and exit, the CPU set-up, the switch of
+ * user state between tasks. */
+#ifndef ARCH_X86_USER_H
+#define ARCH_X86_USER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "traps.h"
+
+struct task;
+
+/* entry.S */
+void entry_syscall_64(void);
+__attribute__((noreturn)) void ret_to_user(struct trap_frame *frame);
+
+/* user_cpu.c: per CPU, after its GDT and IDT. */
+void user_cpu_init(void);
+extern bool cpu_has_smap;
+
+/* syscall.c. The probe runs once, on the boot CPU, before user_cpu_init()
+ * enables SMAP: where SYSCALL stays in ring 3, ring 0 is emulated and STAC/
+ * CLAC cannot be, so SMAP stays off there. */
+bool syscall_probe(void);
+extern bool syscall_enters_ring0;
+void do_syscall(struct trap_frame *frame);
+/* A page fault that is a system call (SYSCALL that stayed in ring 3 and
+ * jumped to LSTAR): handles it and returns true. */
+bool syscall_from_page_fault(struct trap_frame *frame);
+
+/* user_traps.c: an exception taken in user mode. */
+void user_exception(struct trap_frame *frame);
+/* The way out to user mode, interrupts off: reschedules and delivers
+ * signals first. Returns with interrupts off. */
+void exit_to_user_mode(struct trap_frame *frame);
+
+#endif

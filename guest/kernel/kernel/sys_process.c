@@ -1,0 +1,93 @@
+/* Process identity and per-thread state system calls: exit, the ids, uname,
+ * arch_prctl (the TLS bases) and set_tid_address. */
+#include <asm/prctl.h>
+#include <linux/utsname.h>
+#include <vitro/errno.h>
+#include <vitro/format.h>
+#include <vitro/process.h>
+#include <vitro/string.h>
+#include <vitro/syscalls.h>
+#include <vitro/task.h>
+#include <vitro/uaccess.h>
+
+/* What uname reports: Linux's name and a release new enough for every libc
+ * (glibc refuses kernels older than 3.2). */
+#define UTS_SYSNAME "Linux"
+#define UTS_NODENAME "vitro"
+#define UTS_RELEASE "6.1.0-vitro"
+#define UTS_MACHINE "x86_64"
+
+SYSCALL_DEFINE1(exit, int, code)
+{
+	do_exit(EXIT_STATUS_CODE(code));
+}
+
+SYSCALL_DEFINE1(exit_group, int, code)
+{
+	do_exit(EXIT_STATUS_CODE(code));
+}
+
+SYSCALL_DEFINE0(getpid)
+{
+	return current->pid;
+}
+
+SYSCALL_DEFINE0(gettid)
+{
+	return current->pid;
+}
+
+SYSCALL_DEFINE0(getppid)
+{
+	return 0;
+}
+
+SYSCALL_DEFINE1(uname, uint64_t, ubuf)
+{
+	struct new_utsname uts;
+
+	memset(&uts, 0, sizeof(uts));
+	format_snprintf(uts.sysname, sizeof(uts.sysname), "%s", UTS_SYSNAME);
+	format_snprintf(uts.nodename, sizeof(uts.nodename), "%s", UTS_NODENAME);
+	format_snprintf(uts.release, sizeof(uts.release), "%s", UTS_RELEASE);
+	format_snprintf(uts.version, sizeof(uts.version), "#1 SMP vitro %s", VITRO_VERSION);
+	format_snprintf(uts.machine, sizeof(uts.machine), "%s", UTS_MACHINE);
+	format_snprintf(uts.domainname, sizeof(uts.domainname), "(none)");
+	return copy_to_user(ubuf, &uts, sizeof(uts)) ? -EFAULT : 0;
+}
+
+SYSCALL_DEFINE2(arch_prctl, int, option, uint64_t, addr)
+{
+	struct task *t = current;
+
+	switch (option) {
+	case ARCH_SET_FS:
+	case ARCH_SET_GS:
+		if (addr >= USER_ADDR_END)
+			return -EPERM;
+		if (option == ARCH_SET_FS)
+			t->thread.fsbase = addr;
+		else
+			t->thread.gsbase = addr;
+		arch_load_user_state(t);
+		return 0;
+	case ARCH_GET_FS:
+		return put_user(t->thread.fsbase, (uint64_t *)addr);
+	case ARCH_GET_GS:
+		return put_user(t->thread.gsbase, (uint64_t *)addr);
+	default:
+		return -EINVAL;
+	}
+}
+
+SYSCALL_DEFINE0(sched_yield)
+{
+	yield();
+	return 0;
+}
+
+SYSCALL_DEFINE1(set_tid_address, uint64_t, tidptr)
+{
+	current->clear_child_tid = tidptr;
+	return current->pid;
+}
