@@ -8,18 +8,20 @@
 #include <vitro/task.h>
 #include <vitro/trace.h>
 
-/* Every implemented system call, by its Linux name. */
-#define SYSCALL_LIST(X) \
-	X(read)         \
-	X(write)        \
-	X(exit)         \
-	X(exit_group)   \
-	X(getpid)       \
-	X(getppid)      \
-	X(gettid)       \
-	X(uname)        \
-	X(arch_prctl)   \
-	X(sched_yield)  \
+/* Every implemented system call, by its Linux name: each subsystem keeps
+ * its own list. */
+#include "../fs/syscall_list.h"
+
+#define SYSCALL_LIST(X)    \
+	FS_SYSCALL_LIST(X) \
+	X(exit)            \
+	X(exit_group)      \
+	X(getpid)          \
+	X(getppid)         \
+	X(gettid)          \
+	X(uname)           \
+	X(arch_prctl)      \
+	X(sched_yield)     \
 	X(set_tid_address)
 
 #define DECLARE_SYSCALL(name) long sys_##name(SYSCALL_ARGS);
@@ -49,8 +51,8 @@ static long syscall_missing(unsigned long nr)
 	const char *name = syscall_name(nr);
 
 	if (!(__atomic_fetch_or(&reported_missing[slot / 64], bit, __ATOMIC_RELAXED) & bit))
-		pr_warn("%s[%d]: system call %lu (%s) is not implemented: -ENOSYS\n",
-			current->comm, current->pid, nr, name ? name : "unknown");
+		pr_warn("%s[%d]: system call %lu (%s) is not implemented: -ENOSYS\n", current->comm,
+			current->pid, nr, name ? name : "unknown");
 	return -ENOSYS;
 }
 
