@@ -34,9 +34,9 @@ $(UNIT_BIN): $(UNIT_OBJS) $(UNIT_VMM_OBJS)
 
 test-binaries: $(UNIT_BIN)
 
-# Executables the ELF reader tests read, all from one small program: musl
-# static, musl static-pie, and the host compiler's default (dynamically
-# linked). Debian's musl-gcc specs ignore -static-pie (they always ask for a
+# Executables the ELF reader tests read and the exec tests run, all from one
+# small program: musl static, musl static-pie, and the host compiler's
+# default (dynamically linked). Debian's musl-gcc specs ignore -static-pie (they always ask for a
 # dynamic linker), so that link names musl's self-relocating start file,
 # rcrt1.o, itself; it sits next to the specs musl-gcc reads. Without
 # musl-gcc the tests that need musl are skipped.
