@@ -616,6 +616,10 @@ static void test_elf_image_reports_executable_stack_and_tls(void)
 		return;
 	EXPECT_TRUE(img.has_executable_stack);
 	EXPECT_TRUE(img.has_tls);
+	/* A later PT_GNU_STACK overrides an earlier one, as in Linux. */
+	add_phdr(PT_GNU_STACK, PF_R | PF_W, 0, 0, 0, 0, 16);
+	if (EXPECT_EQ(craft_parse(), 0))
+		EXPECT_FALSE(img.has_executable_stack);
 	add_phdr(PT_TLS, PF_R, 0x2000, 0x402000, 0x10, 0x40, 8);
 	EXPECT_REFUSED("more than one PT_TLS");
 }

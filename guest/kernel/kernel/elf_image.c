@@ -23,7 +23,6 @@ struct elf_parse {
 	Elf64_Ehdr ehdr;
 	bool has_pt_phdr;
 	uint64_t pt_phdr_vaddr;
-	bool has_gnu_stack;
 };
 
 static int __attribute__((format(printf, 2, 3))) refuse(struct elf_image *img, const char *fmt, ...)
@@ -214,10 +213,8 @@ static int add_phdr(struct elf_parse *p, const Elf64_Phdr *ph, unsigned int inde
 		img->has_tls = true;
 		return 0;
 	case PT_GNU_STACK:
-		/* The first one counts, as in Linux. */
-		if (!p->has_gnu_stack)
-			img->has_executable_stack = ph->p_flags & PF_X;
-		p->has_gnu_stack = true;
+		/* The last one counts, as in Linux. */
+		img->has_executable_stack = ph->p_flags & PF_X;
 		return 0;
 	default:
 		return 0;

@@ -69,7 +69,9 @@ struct elf_image {
 	uint16_t phnum;
 	uint16_t phent;
 
-	bool has_executable_stack; /* PT_GNU_STACK with PF_X; absent means no, as on x86-64 Linux */
+	/* The last PT_GNU_STACK has PF_X; without one the stack is not
+	 * executable, as for 64-bit programs on Linux. */
+	bool has_executable_stack;
 	bool has_tls; /* PT_TLS: the C library sets up TLS from it */
 
 	/* PT_INTERP: a dynamically linked program. The path is NUL-terminated
