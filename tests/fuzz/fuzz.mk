@@ -11,7 +11,7 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O1 -g \
 FUZZ_KERNEL_CFLAGS := -DVITRO_HOST_BUILD -Iguest/kernel/include
 
 FUZZ_TARGETS := fuzz_elf_pvh fuzz_uart fuzz_dtb fuzz_cli fuzz_trace_ring fuzz_gdb_packet fuzz_trace_read \
-	fuzz_cpio
+	fuzz_cpio fuzz_elf_image
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 fuzz_objs = $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(1))
 
@@ -22,6 +22,8 @@ $(FUZZ_DIR)/fuzz_uart: $(call fuzz_objs,tests/fuzz/fuzz_uart.c vmm/devices/uart.
 $(FUZZ_DIR)/fuzz_dtb: $(call fuzz_objs,tests/fuzz/fuzz_dtb.c guest/kernel/lib/dtb.c)
 $(FUZZ_DIR)/fuzz_cpio: $(call fuzz_objs,tests/fuzz/fuzz_cpio.c guest/kernel/fs/cpio.c \
 	guest/kernel/lib/format.c)
+$(FUZZ_DIR)/fuzz_elf_image: $(call fuzz_objs,tests/fuzz/fuzz_elf_image.c \
+	guest/kernel/kernel/elf_image.c guest/kernel/lib/format.c)
 $(FUZZ_DIR)/fuzz_cli: $(call fuzz_objs,tests/fuzz/fuzz_cli.c vmm/cli.c vmm/error.c \
 	vmm/trace/event_desc.c)
 $(FUZZ_DIR)/fuzz_trace_ring: $(call fuzz_objs,tests/fuzz/fuzz_trace_ring.c \
@@ -44,6 +46,7 @@ $(FUZZ_DIR)/obj/%.o: %.c
 $(FUZZ_DIR)/obj/guest/%.o: FUZZ_CFLAGS += $(FUZZ_KERNEL_CFLAGS)
 $(FUZZ_DIR)/obj/tests/fuzz/fuzz_dtb.o: FUZZ_CFLAGS += $(FUZZ_KERNEL_CFLAGS)
 $(FUZZ_DIR)/obj/tests/fuzz/fuzz_cpio.o: FUZZ_CFLAGS += $(FUZZ_KERNEL_CFLAGS)
+$(FUZZ_DIR)/obj/tests/fuzz/fuzz_elf_image.o: FUZZ_CFLAGS += $(FUZZ_KERNEL_CFLAGS)
 
 test-binaries: $(FUZZ_BINS)
 

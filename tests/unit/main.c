@@ -1,12 +1,14 @@
 /* unit-tests: runs every CUnit suite and prints one line per test,
- * "PASS suite/test" or "FAIL suite/test: file:line: assertion", the protocol
- * scripts/run-tests reads. Exits non-zero if any test failed.
+ * "PASS suite/test", "FAIL suite/test: file:line: assertion" or
+ * "SKIP suite/test: why", the protocol scripts/run-tests reads. Exits non-zero
+ * if any test failed.
  *
  * A test that crashes the process is reported as failed, then the binary
  * runs itself again from the test after it, so one crash in the code under
  * test costs one FAIL line, not the whole report. */
 #include <CUnit/Basic.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,40 @@ void unit_add_registrar(void (*fn)(void))
 		exit(2);
 	}
 	register_suites[nr_register_suites++] = fn;
+}
+
+/* Tests that called unit_skip(), with why. */
+#define UNIT_MAX_SKIPS 64
+static struct {
+	CU_pTest test;
+	char why[256];
+} skips[UNIT_MAX_SKIPS];
+static unsigned int nr_skips;
+
+void unit_skip(const char *fmt, ...)
+{
+	CU_pTest test = CU_get_current_test();
+	va_list ap;
+
+	if (!test || nr_skips == UNIT_MAX_SKIPS) {
+		UNIT_FAIL("unit_skip: outside a test, or more than %d skips", UNIT_MAX_SKIPS);
+		return;
+	}
+	skips[nr_skips].test = test;
+	va_start(ap, fmt);
+	vsnprintf(skips[nr_skips].why, sizeof(skips[nr_skips].why), fmt, ap);
+	va_end(ap);
+	nr_skips++;
+}
+
+static const char *skip_reason(CU_pTest test)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_skips; i++)
+		if (skips[i].test == test)
+			return skips[i].why;
+	return NULL;
 }
 
 static char **saved_argv;
@@ -86,6 +122,10 @@ static unsigned int report_results(CU_pTest stop)
 			if (f) {
 				print_failure(suite->pName, test->pName, f);
 				nr_failed++;
+			} else if (skip_reason(test)) {
+				printf("SKIP %s/%s: ", suite->pName, test->pName);
+				print_sanitised(skip_reason(test));
+				putchar('\n');
 			} else {
 				printf("PASS %s/%s\n", suite->pName, test->pName);
 			}

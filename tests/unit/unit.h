@@ -55,6 +55,11 @@ bool unit_expect_contains(const char *file, unsigned int line, const char *hayst
 #define EXPECT_TRUE(cond) unit_expect_true(__FILE__, __LINE__, #cond, (cond))
 #define EXPECT_FALSE(cond) unit_expect_true(__FILE__, __LINE__, "!(" #cond ")", !(cond))
 
+/* Marks the running test as skipped: it reports "SKIP suite/test: why"
+ * instead of PASS (a failure recorded too still reports FAIL). For tests
+ * whose peer tool is genuinely missing, with the fix in the message. */
+void unit_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* size bytes that end exactly where an inaccessible page starts, so a read
  * one byte past the end faults even without valgrind. NULL if out of memory. */
 uint8_t *unit_guarded_alloc(size_t size);

@@ -3,13 +3,14 @@
 
 UNIT_BIN := $(BUILD)/tests/unit/unit-tests
 UNIT_SRCS := $(wildcard tests/unit/*.c)
-# Kernel code that builds for the host: the libraries, all of mm/, fs/ (but
-# pipe.c and poll.c, which sleep, and the system calls, which copy from user
-# memory) and tty/ (the
+# Kernel code that builds for the host: the libraries, execve's ELF reader and
+# stack builder, all of mm/, fs/ (but pipe.c and poll.c, which sleep, and the
+# system calls, which copy from user memory) and tty/ (the
 # hardware glue lives under arch/) and the scheduling policy (the runtime
 # around it switches stacks and sends IPIs, so it is tested in the guest).
 UNIT_GUEST_SRCS := guest/kernel/lib/format.c guest/kernel/lib/dtb.c guest/kernel/lib/rbtree.c \
 	guest/kernel/lib/kallsyms.c guest/kernel/kernel/cmdline.c guest/kernel/trace/producer.c \
+	guest/kernel/kernel/elf_image.c guest/kernel/kernel/exec_stack.c \
 	guest/kernel/lib/chacha20.c guest/kernel/lib/crng.c guest/drivers/char/mem.c \
 	$(filter-out guest/kernel/fs/pipe.c guest/kernel/fs/poll.c guest/kernel/fs/sys_%.c,$(wildcard guest/kernel/mm/*.c guest/kernel/fs/*.c guest/kernel/tty/*.c)) \
 	$(addprefix guest/kernel/sched/,core.c fair.c rt.c deadline.c)
@@ -33,3 +34,38 @@ $(UNIT_BIN): $(UNIT_OBJS) $(UNIT_VMM_OBJS)
 	$(CC) $(HOST_CFLAGS) -o $@ $^ -lcunit $(HOST_LDLIBS)
 
 test-binaries: $(UNIT_BIN)
+
+# Executables the ELF reader tests read and the exec tests run, all from one
+# small program: musl static, musl static-pie, and the host compiler's
+# default (dynamically linked). Debian's musl-gcc specs ignore -static-pie (they always ask for a
+# dynamic linker), so that link names musl's self-relocating start file,
+# rcrt1.o, itself; it sits next to the specs musl-gcc reads. Without
+# musl-gcc the tests that need musl are skipped.
+UNIT_EXEC_DIR := $(BUILD)/tests/unit/exec
+UNIT_EXEC_SRC := tests/unit/programs/exec_probe.c
+UNIT_EXEC_CFLAGS := -O2 -Wall -Wextra -Werror
+UNIT_EXEC_SAMPLES := $(UNIT_EXEC_DIR)/probe-dynamic
+ifneq ($(shell command -v musl-gcc 2>/dev/null),)
+UNIT_EXEC_SAMPLES += $(UNIT_EXEC_DIR)/probe-static $(UNIT_EXEC_DIR)/probe-static-pie
+endif
+unit_musl_dir = $$(musl-gcc -v -E -xc /dev/null -o /dev/null 2>&1 | \
+	sed -n 's|^Reading specs from \(.*\)/musl-gcc\.specs$$|\1|p')
+
+$(UNIT_EXEC_DIR)/probe-static: $(UNIT_EXEC_SRC)
+	@mkdir -p $(@D)
+	musl-gcc -static $(UNIT_EXEC_CFLAGS) $< -o $@
+
+$(UNIT_EXEC_DIR)/probe-static-pie: $(UNIT_EXEC_SRC)
+	@mkdir -p $(@D)
+	dir=$(unit_musl_dir) && { test -f "$$dir/rcrt1.o" || \
+		{ echo "unit.mk: no rcrt1.o next to musl-gcc's specs ('$$dir')" >&2; exit 1; }; } && \
+	musl-gcc -static-pie -fPIE -nostartfiles $(UNIT_EXEC_CFLAGS) "$$dir/rcrt1.o" \
+		"$$dir/crti.o" $< "$$dir/crtn.o" -Wl,-static,-pie,--no-dynamic-linker,-z,text -o $@
+
+$(UNIT_EXEC_DIR)/probe-dynamic: $(UNIT_EXEC_SRC)
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_EXEC_CFLAGS) $< -o $@
+
+$(BUILD)/tests/unit/obj/tests/unit/exec_samples.o: UNIT_CFLAGS += \
+	-DUNIT_EXEC_DIR='"$(abspath $(UNIT_EXEC_DIR))"'
+$(UNIT_BIN): | $(UNIT_EXEC_SAMPLES)
