@@ -838,6 +838,36 @@ static void test_page_alloc_double_free_is_ignored_without_corruption(void)
 	sim_stop(&sim);
 }
 
+static void test_page_alloc_shared_page_is_freed_by_its_last_put(void)
+{
+	struct page_alloc_stats before;
+	struct page *page;
+	struct sim sim;
+
+	if (!sim_start(&sim, BLOCK_PAGES, -1))
+		return;
+	page_alloc_add_free_range(0, BLOCK_PAGES);
+	before = stats_now();
+	page = alloc_pages(GFP_KERNEL, 0);
+	get_page(page);
+	get_page(page);
+	EXPECT_EQ(page_count(page), 3);
+	put_page(page);
+	put_page(page);
+	EXPECT_EQ(page_count(page), 1);
+	EXPECT_EQ(stats_now().free_pages, before.free_pages - 1);
+	put_page(page);
+	EXPECT_EQ(stats_now().free_pages, before.free_pages);
+	EXPECT_FALSE(page_alloc_check_free(page, 0));
+	/* One put too many is refused: the page stays free, counted once. */
+	put_page(page);
+	EXPECT_EQ(page_count(page), 0);
+	EXPECT_EQ(stats_now().free_pages, before.free_pages);
+	EXPECT_TRUE(alloc_pages(GFP_KERNEL, 0) == page);
+	EXPECT_EQ(page_count(page), 1);
+	sim_stop(&sim);
+}
+
 static void test_page_alloc_free_with_wrong_order_or_tail_page_is_ignored(void)
 {
 	struct page_alloc_stats before;
@@ -1368,6 +1398,7 @@ static CU_TestInfo page_alloc_tests[] = {
 	UNIT_TEST(test_page_alloc_rejects_orders_above_max),
 	UNIT_TEST(test_page_alloc_never_hands_out_frames_not_added),
 	UNIT_TEST(test_page_alloc_double_free_is_ignored_without_corruption),
+	UNIT_TEST(test_page_alloc_shared_page_is_freed_by_its_last_put),
 	UNIT_TEST(test_page_alloc_free_with_wrong_order_or_tail_page_is_ignored),
 	UNIT_TEST(test_page_alloc_frames_added_twice_are_counted_once),
 	UNIT_TEST(test_page_alloc_address_interface_uses_the_direct_map),

@@ -1,4 +1,5 @@
-/* read, write, lseek, getdents, poll and ioctl on an open file: the access checks and
+/* read, write, lseek, getdents, poll and ioctl on an open file, and reads at
+ * a position for the kernel (kernel_read): the access checks and
  * errno values, then the file's f_op. f_pos is not locked: two threads
  * sharing one file may race on it (Linux serialises them with f_pos_lock). */
 #include <asm/poll.h>
@@ -21,6 +22,21 @@ long vfs_read(struct file *file, void *buf, size_t count)
 	if (count > (size_t)MAX_RW_COUNT)
 		count = MAX_RW_COUNT;
 	return file->f_op->read(file, buf, count, &file->f_pos);
+}
+
+long kernel_read(struct file *file, void *buf, size_t count, int64_t pos)
+{
+	if (!(file->f_mode & FMODE_READ))
+		return -EBADF;
+	if (S_ISDIR(file->f_inode->i_mode))
+		return -EISDIR;
+	if (!file->f_op->read)
+		return -EINVAL;
+	if (pos < 0)
+		return -EINVAL;
+	if (count > (size_t)MAX_RW_COUNT)
+		count = MAX_RW_COUNT;
+	return file->f_op->read(file, buf, count, &pos);
 }
 
 long vfs_write(struct file *file, const void *buf, size_t count)

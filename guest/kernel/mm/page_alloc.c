@@ -755,6 +755,23 @@ void free_pages(void *addr, unsigned int order)
 		free_pages_block(virt_to_page(addr), order);
 }
 
+void put_page(struct page *page)
+{
+	int count = __atomic_sub_fetch(&page->refcount, 1, __ATOMIC_ACQ_REL);
+
+	if (likely(count > 0))
+		return;
+	if (unlikely(count < 0)) {
+		__atomic_add_fetch(&page->refcount, 1, __ATOMIC_RELAXED); /* leave it free */
+		page_alloc_log(LOGLEVEL_ERR, "page_alloc: put_page of free page %p from %p\n",
+			       (void *)page, __builtin_return_address(0));
+		return;
+	}
+	/* The last owner: back to the count free_pages_block() expects. */
+	page->refcount = 1;
+	free_pages_block(page, 0);
+}
+
 /* --- statistics ------------------------------------------------------------------ */
 
 void page_alloc_get_stats(struct page_alloc_stats *stats)

@@ -42,23 +42,24 @@ int pgtable_create(struct pgtable *pt, bool has_1g_pages, uint64_t (*alloc_table
 }
 
 /* Sets *table to the table one level below entry, allocating it if absent;
- * user (PTE_USER or 0) opens the way for user-mode access. Fails with
+ * the entry gets extra_flags (PTE_USER on a user path) either way. Fails with
  * -EEXIST when a large leaf is in the way, -ENOMEM. */
-static int next_table(struct pgtable *pt, uint64_t *entry, uint64_t **table, uint64_t user)
+static int next_table(struct pgtable *pt, uint64_t *entry, uint64_t **table, uint64_t extra_flags)
 {
 	uint64_t phys;
 
 	if (*entry & PTE_PRESENT) {
 		if (*entry & PTE_HUGE)
 			return -EEXIST;
-		*entry |= user;
+		if ((*entry & extra_flags) != extra_flags)
+			*entry |= extra_flags;
 		*table = table_at(*entry & PTE_ADDR_MASK);
 		return 0;
 	}
 	phys = pt->alloc_table();
 	if (!phys)
 		return -ENOMEM;
-	*entry = phys | TABLE_FLAGS | user;
+	*entry = phys | TABLE_FLAGS | extra_flags;
 	*table = table_at(phys);
 	return 0;
 }
@@ -179,4 +180,141 @@ bool pgtable_lookup(const struct pgtable *pt, uint64_t virt, uint64_t *phys, uin
 	if (page_size)
 		*page_size = level_size(level);
 	return true;
+}
+
+/* --- entry-level access ---------------------------------------------------- */
+
+/* A range for the entry-level calls: page aligned, not empty, in one half. */
+static bool is_walkable_range(uint64_t start, uint64_t end)
+{
+	return !((start | end) & (PGTABLE_SIZE_4K - 1)) && start < end && is_canonical(start) &&
+	       is_canonical(end - 1) &&
+	       (start >> CANONICAL_SHIFT) == ((end - 1) >> CANONICAL_SHIFT);
+}
+
+/* The first address entry index of the table at level that maps addr maps
+ * (the bits above the table's span, sign extension included, come from addr). */
+static uint64_t entry_virt(uint64_t addr, unsigned int level, unsigned int index)
+{
+	uint64_t table_span = level_size(level) * PT_ENTRIES;
+
+	return (addr & ~(table_span - 1)) | ((uint64_t)index * level_size(level));
+}
+
+uint64_t *pgtable_pte_alloc(struct pgtable *pt, uint64_t virt, bool is_user)
+{
+	uint64_t *table = table_at(pt->root_phys);
+	unsigned int level;
+
+	if (!is_canonical(virt))
+		return NULL;
+	for (level = 3; level > 0; level--)
+		if (next_table(pt, &table[level_index(virt, level)], &table,
+			       is_user ? PTE_USER : 0))
+			return NULL;
+	return &table[level_index(virt, 0)];
+}
+
+uint64_t *pgtable_pte_find(const struct pgtable *pt, uint64_t virt)
+{
+	uint64_t *table = table_at(pt->root_phys);
+	unsigned int level;
+
+	if (!is_canonical(virt))
+		return NULL;
+	for (level = 3; level > 0; level--) {
+		uint64_t entry = table[level_index(virt, level)];
+
+		if (!(entry & PTE_PRESENT) || (entry & PTE_HUGE))
+			return NULL;
+		table = table_at(entry & PTE_ADDR_MASK);
+	}
+	return &table[level_index(virt, 0)];
+}
+
+/* Visits the entries of table (at level) for [start, last], an inclusive
+ * range inside the table's span. */
+static int walk_table(uint64_t *table, unsigned int level, uint64_t start, uint64_t last,
+		      int (*fn)(uint64_t *pte, uint64_t virt, void *arg), void *arg)
+{
+	unsigned int first = level_index(start, level), final = level_index(last, level), i;
+
+	for (i = first; i <= final; i++) {
+		uint64_t entry = table[i], virt = entry_virt(start, level, i);
+		int rc;
+
+		if (!entry)
+			continue;
+		if (level == 0) {
+			rc = fn(&table[i], virt, arg);
+		} else {
+			if (!(entry & PTE_PRESENT) || (entry & PTE_HUGE))
+				continue;
+			rc = walk_table(table_at(entry & PTE_ADDR_MASK), level - 1,
+					i == first ? start : virt,
+					i == final ? last : virt + level_size(level) - 1, fn, arg);
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int pgtable_walk_ptes(struct pgtable *pt, uint64_t start, uint64_t end,
+		      int (*fn)(uint64_t *pte, uint64_t virt, void *arg), void *arg)
+{
+	if (!is_walkable_range(start, end))
+		return -EINVAL;
+	return walk_table(table_at(pt->root_phys), 3, start, end - 1, fn, arg);
+}
+
+/* Frees the table at phys, whose entries are at level, and every table below. */
+static void free_subtree(uint64_t phys, unsigned int level,
+			 void (*free_table)(uint64_t phys, void *arg), void *arg)
+{
+	if (level > 0) {
+		const uint64_t *table = table_at(phys);
+		unsigned int i;
+
+		for (i = 0; i < PT_ENTRIES; i++)
+			if ((table[i] & PTE_PRESENT) && !(table[i] & PTE_HUGE))
+				free_subtree(table[i] & PTE_ADDR_MASK, level - 1, free_table, arg);
+	}
+	free_table(phys, arg);
+}
+
+/* Frees, among the tables table's entries (at level >= 1) point to for
+ * [start, last], those inside [floor, ceiling_last], recursing where an entry
+ * spans more than that. */
+static void free_range(uint64_t *table, unsigned int level, uint64_t start, uint64_t last,
+		       uint64_t floor, uint64_t ceiling_last,
+		       void (*free_table)(uint64_t phys, void *arg), void *arg)
+{
+	unsigned int first = level_index(start, level), final = level_index(last, level), i;
+
+	for (i = first; i <= final; i++) {
+		uint64_t entry = table[i], virt = entry_virt(start, level, i);
+		uint64_t virt_last = virt + level_size(level) - 1;
+
+		if (!(entry & PTE_PRESENT) || (entry & PTE_HUGE))
+			continue;
+		if (virt >= floor && virt_last <= ceiling_last) {
+			/* Nothing in use below: the whole subtree goes, tables
+			 * outside [start, last] included. */
+			table[i] = 0;
+			free_subtree(entry & PTE_ADDR_MASK, level - 1, free_table, arg);
+		} else if (level > 1) {
+			free_range(table_at(entry & PTE_ADDR_MASK), level - 1,
+				   i == first ? start : virt, i == final ? last : virt_last, floor,
+				   ceiling_last, free_table, arg);
+		}
+	}
+}
+
+void pgtable_free_tables(struct pgtable *pt, uint64_t start, uint64_t end, uint64_t floor,
+			 uint64_t ceiling, void (*free_table)(uint64_t phys, void *arg), void *arg)
+{
+	if (!is_walkable_range(start, end) || floor >= ceiling)
+		return;
+	free_range(table_at(pt->root_phys), 3, start, end - 1, floor, ceiling - 1, free_table, arg);
 }

@@ -334,6 +334,10 @@ struct file *fget(struct file *file);
 int vfs_close(struct file *file);
 long vfs_read(struct file *file, void *buf, size_t count);
 long vfs_write(struct file *file, const void *buf, size_t count);
+/* Reads up to count bytes at pos without moving f_pos (pread for the kernel:
+ * page faults on file mappings, loaders). Returns the bytes read, 0 at or past
+ * the end of the file, or -errno. */
+long kernel_read(struct file *file, void *buf, size_t count, int64_t pos);
 int64_t vfs_lseek(struct file *file, int64_t offset, int whence);
 long vfs_getdents(struct file *file, void *buf, size_t size);
 int vfs_ftruncate(struct file *file, int64_t length);

@@ -140,6 +140,24 @@ static inline struct page *virt_to_page(const void *addr)
 	return pfn_to_page(virt_to_phys(addr) >> PAGE_SHIFT);
 }
 
+/*
+ * Shared pages: an order-0 page from alloc_pages() (not a slab's) may have
+ * several owners, e.g. the page tables of a parent and a child after fork.
+ * refcount counts them; each owner drops its reference with put_page(), and
+ * the last one frees the page. Counts change atomically.
+ */
+static inline void get_page(struct page *page)
+{
+	__atomic_add_fetch(&page->refcount, 1, __ATOMIC_RELAXED);
+}
+
+static inline int page_count(const struct page *page)
+{
+	return __atomic_load_n(&page->refcount, __ATOMIC_RELAXED);
+}
+
+void put_page(struct page *page);
+
 /* Returns order-0 pages cached on cpu's per-CPU lists to the buddy lists. */
 void page_alloc_drain_cpu(unsigned int cpu);
 

@@ -19,6 +19,11 @@
 #define PTE_GLOBAL 0x100ull
 #define PTE_NX (1ull << 63)
 #define PTE_ADDR_MASK 0x000ffffffffff000ull
+/* Ignored by the MMU in every entry (SDM vol. 3, 4.5): software's to use, as
+ * are all the bits of a non-present entry. */
+#define PTE_SOFT_9 (1ull << 9)
+#define PTE_SOFT_10 (1ull << 10)
+#define PTE_SOFT_11 (1ull << 11)
 
 /* Protections callers pass (leaf bits; PTE_HUGE is chosen by the mapper). */
 #define PROT_KERNEL_RX (PTE_PRESENT | PTE_GLOBAL)
@@ -55,5 +60,36 @@ int pgtable_unmap(struct pgtable *pt, uint64_t virt, uint64_t size);
  * entry's flags and its size. Returns false if not mapped. */
 bool pgtable_lookup(const struct pgtable *pt, uint64_t virt, uint64_t *phys, uint64_t *flags,
 		    uint64_t *page_size);
+
+/*
+ * Entry-level access, for trees whose leaves callers manage one 4 KiB entry
+ * at a time (process address spaces). Ranges [start, end) are page aligned,
+ * start < end, in one canonical half (end may be that half's end).
+ */
+
+/* The 4 KiB entry for virt, with the tables above it created as needed (for
+ * a user address, is_user, the path gets PTE_USER, which x86 wants at every
+ * level). NULL if a table cannot be allocated, a large page maps virt or virt
+ * is not canonical. */
+uint64_t *pgtable_pte_alloc(struct pgtable *pt, uint64_t virt, bool is_user);
+
+/* The 4 KiB entry for virt if the tables above it exist, else NULL (also when
+ * a large page maps virt). */
+uint64_t *pgtable_pte_find(const struct pgtable *pt, uint64_t virt);
+
+/* Calls fn for every non-zero 4 KiB entry in [start, end), present or not (a
+ * non-present entry may hold software state), in address order, skipping
+ * absent tables whole; large pages are not visited. fn may change or clear
+ * the entry. A non-zero return from fn stops the walk and is returned. */
+int pgtable_walk_ptes(struct pgtable *pt, uint64_t start, uint64_t end,
+		      int (*fn)(uint64_t *pte, uint64_t virt, void *arg), void *arg);
+
+/* Frees the tables below the root that serve [start, end) and lie wholly
+ * inside [floor, ceiling), where the caller guarantees no entry is in use
+ * (Linux's free_pgtables: floor and ceiling are the neighbouring mappings).
+ * Each freed table's physical address goes to free_table, after the entry
+ * pointing to it was cleared; the caller flushes the TLB before reusing it. */
+void pgtable_free_tables(struct pgtable *pt, uint64_t start, uint64_t end, uint64_t floor,
+			 uint64_t ceiling, void (*free_table)(uint64_t phys, void *arg), void *arg);
 
 #endif
