@@ -9,6 +9,7 @@
 #include <vitro/string.h>
 #include <vitro/task.h>
 #include <vitro/time.h>
+#include <vitro/signal.h>
 #include <vitro/tty.h>
 #include <vitro/wait.h>
 
@@ -26,10 +27,12 @@ static void console_output(struct n_tty *tty, const uint8_t *buf, size_t len)
 	uart8250_write((const char *)buf, len);
 }
 
+/* ^C, ^\, ^Z and window changes go to the foreground process group. */
 static void console_signal(struct n_tty *tty, int pgrp, int sig)
 {
-	/* Processes (and so signals) come with user space. */
-	(void)tty, (void)pgrp, (void)sig;
+	(void)tty;
+	if (pgrp > 0)
+		kill_pgrp(pgrp, sig, NULL);
 }
 
 static const struct n_tty_ops console_ops = {
@@ -83,10 +86,15 @@ static long console_read(struct file *file, void *buf, size_t count, int64_t *po
 			break;
 		}
 		spin_unlock(&console_lock);
+		if (signal_pending(current)) {
+			spin_lock(&console_lock);
+			copied = copied ? copied : -ERESTARTSYS;
+			break;
+		}
 		if (wait_ms == N_TTY_WAIT_FOREVER)
-			wait_event(uart8250_rx_wait, console_input_ready());
-		else if (!wait_event_timeout(uart8250_rx_wait, console_input_ready(),
-					     (uint64_t)wait_ms * NSEC_PER_MSEC)) {
+			wait_event_interruptible(uart8250_rx_wait, console_input_ready());
+		else if (!wait_event_interruptible_timeout(uart8250_rx_wait, console_input_ready(),
+							   (uint64_t)wait_ms * NSEC_PER_MSEC)) {
 			spin_lock(&console_lock);
 			break;
 		}

@@ -5,6 +5,7 @@
 #include <vitro/errno.h>
 #include <vitro/pipe.h>
 #include <vitro/pipe_file.h>
+#include <vitro/signal.h>
 #include <vitro/poll.h>
 #include <vitro/slab.h>
 #include <vitro/task.h>
@@ -25,30 +26,39 @@ static struct pipe_inode_info *pipe_of(struct file *file)
 	return file->f_inode->i_private;
 }
 
-/* Waits on wq until done() or the waiter is asked to stop; the pipe lock is
- * dropped while asleep. */
-static void pipe_wait(struct pipe_inode_info *pipe, struct wait_queue_head *wq)
+/* Sleeps on wq once, the pipe lock dropped while asleep; -ERESTARTSYS if a
+ * signal is pending (the call gives up, or restarts, as on Linux). */
+static int pipe_wait(struct pipe_inode_info *pipe, struct wait_queue_head *wq)
 {
 	struct wait_queue_entry wait;
 
+	if (signal_pending(current))
+		return -ERESTARTSYS;
 	wait_queue_entry_init(&wait);
 	prepare_to_wait(wq, &wait, TASK_INTERRUPTIBLE);
 	spin_unlock(&pipe->lock);
 	schedule();
 	finish_wait(wq, &wait);
 	spin_lock(&pipe->lock);
+	return 0;
 }
 
 static long pipe_read(struct file *file, void *buf, size_t count, int64_t *pos)
 {
 	struct pipe_inode_info *pipe = pipe_of(file);
 	long n;
+	int err;
 
 	(void)pos;
 	spin_lock(&pipe->lock);
 	while ((n = pipe_buffer_read(&pipe->buf, buf, count)) == -EAGAIN &&
-	       !(file->f_flags & O_NONBLOCK))
-		pipe_wait(pipe, &pipe->rd_wait);
+	       !(file->f_flags & O_NONBLOCK)) {
+		err = pipe_wait(pipe, &pipe->rd_wait);
+		if (err) {
+			n = err;
+			break;
+		}
+	}
 	spin_unlock(&pipe->lock);
 	if (n > 0)
 		wake_up_all(&pipe->wr_wait);
@@ -77,10 +87,14 @@ static long pipe_write(struct file *file, const void *buf, size_t count, int64_t
 		}
 		if (n != -EAGAIN || (file->f_flags & O_NONBLOCK))
 			break;
-		pipe_wait(pipe, &pipe->wr_wait);
+		n = pipe_wait(pipe, &pipe->wr_wait);
+		if (n)
+			break;
 	}
 	spin_unlock(&pipe->lock);
-	return done ? (long)done : n; /* -EPIPE: the syscall layer raises SIGPIPE */
+	if (n == -EPIPE && !done)
+		send_signal_to_task(current, SIGPIPE, NULL);
+	return done ? (long)done : n;
 }
 
 static unsigned int pipe_poll(struct file *file, struct poll_table *wait)

@@ -4,6 +4,7 @@
  * check. Kernel only (it sleeps). */
 #include <vitro/errno.h>
 #include <vitro/poll.h>
+#include <vitro/signal.h>
 #include <vitro/slab.h>
 #include <vitro/task.h>
 #include <vitro/time.h>
@@ -60,6 +61,7 @@ int vfs_poll_wait(struct poll_request *reqs, unsigned int n, uint64_t timeout_ns
 		timeout_ns == POLL_WAIT_FOREVER ? UINT64_MAX : ktime_get_ns() + timeout_ns;
 	struct poll_table *pt = timeout_ns ? &w.pt : NULL;
 	unsigned int ready, i;
+	bool interrupted = false;
 
 	w.entries = kmalloc(w.cap * sizeof(*w.entries), GFP_KERNEL);
 	if (!w.entries)
@@ -73,6 +75,11 @@ int vfs_poll_wait(struct poll_request *reqs, unsigned int n, uint64_t timeout_ns
 		now = ktime_get_ns();
 		if (ready || !timeout_ns || now >= deadline)
 			break;
+		if (signal_pending(current)) {
+			ready = 0;
+			interrupted = true;
+			break;
+		}
 		left = deadline - now;
 		/* Without a wake-up for every queue, look again every 10 ms. */
 		if (w.overflowed && left > 10 * NSEC_PER_MSEC)
@@ -86,5 +93,7 @@ int vfs_poll_wait(struct poll_request *reqs, unsigned int n, uint64_t timeout_ns
 	for (i = 0; i < w.nr; i++)
 		finish_wait(w.entries[i].wq, &w.entries[i].wait);
 	kfree(w.entries);
-	return (int)ready;
+	/* A signal: the handler runs, then poll reports EINTR (or restarts
+	 * without one), as Linux's -ERESTARTNOHAND. */
+	return interrupted ? -ERESTARTNOHAND : (int)ready;
 }

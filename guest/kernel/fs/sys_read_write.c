@@ -19,7 +19,8 @@ static long read_to_user(struct file *file, uint64_t ubuf, size_t count)
 	if (!bounce)
 		return -ENOMEM;
 	while ((size_t)done < count) {
-		size_t chunk = count - (size_t)done < BOUNCE_SIZE ? count - (size_t)done : BOUNCE_SIZE;
+		size_t chunk =
+			count - (size_t)done < BOUNCE_SIZE ? count - (size_t)done : BOUNCE_SIZE;
 		long n = vfs_read(file, bounce, chunk);
 
 		if (n < 0) {
@@ -49,7 +50,8 @@ static long write_from_user(struct file *file, uint64_t ubuf, size_t count)
 	if (!bounce)
 		return -ENOMEM;
 	while ((size_t)done < count) {
-		size_t chunk = count - (size_t)done < BOUNCE_SIZE ? count - (size_t)done : BOUNCE_SIZE;
+		size_t chunk =
+			count - (size_t)done < BOUNCE_SIZE ? count - (size_t)done : BOUNCE_SIZE;
 		long n;
 
 		if (copy_from_user(bounce, ubuf + (uint64_t)done, chunk)) {

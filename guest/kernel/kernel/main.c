@@ -31,6 +31,7 @@
 #include "console_echo.h"
 #include "crash.h"
 #include "mm_bench.h"
+#include "init_process.h"
 #include "rootfs.h"
 #include "sched_bench.h"
 #include "tty_echo.h"
@@ -141,6 +142,39 @@ static void print_memory_statistics(void)
 	vfree(text);
 }
 
+/* Everything after " -- " on the command line, copied (init's arguments). */
+static char *init_args_from_cmdline(void)
+{
+	static char args[512];
+	const char *p = boot_info.cmdline;
+
+	for (; *p; p++) {
+		if ((p == boot_info.cmdline || p[-1] == ' ') && p[0] == '-' && p[1] == '-' &&
+		    (p[2] == ' ' || !p[2])) {
+			format_snprintf(args, sizeof(args), "%s", p[2] ? p + 3 : "");
+			return args;
+		}
+	}
+	return NULL;
+}
+
+/* User space from the initramfs, or init=; with neither, the console echo
+ * that shows a kernel without a root file system is alive. */
+static __noreturn void start_user_space(void)
+{
+	char rdinit[256], init[256];
+	bool has_init = cmdline_get(boot_info.cmdline, "init", init, sizeof(init));
+
+	if (!cmdline_get(boot_info.cmdline, "rdinit", rdinit, sizeof(rdinit)))
+		memcpy(rdinit, "/init", sizeof("/init"));
+	if (!boot_info.initrd_size && !has_init) {
+		pr_info("No initramfs and no init=: console echo only\n");
+		console_echo_loop();
+	}
+	run_init_process(boot_info.initrd_size ? rdinit : NULL, has_init ? init : NULL,
+			 init_args_from_cmdline());
+}
+
 static int kernel_init(void *arg)
 {
 	char selector[256];
@@ -171,11 +205,12 @@ static int kernel_init(void *arg)
 		crash_on_purpose(selector);
 	if (cmdline_get(boot_info.cmdline, "test", selector, sizeof(selector)))
 		ktest_run_selected(selector);
-	console_echo_loop();
+	start_user_space();
 }
 
 void kernel_main(uint64_t start_info_phys)
 {
+	struct task *init_thread;
 	int rc;
 
 	percpu_init_cpu(0, 0); /* first: the allocators ask which CPU this is */
@@ -204,7 +239,11 @@ void kernel_main(uint64_t start_info_phys)
 	uart8250_enable_rx_interrupt();
 	irq_enable();
 	smp_boot_cpus();
-	if (!kthread_run(kernel_init, NULL, "init"))
+	init_thread = kthread_create(kernel_init, NULL, "init");
+	if (!init_thread)
 		panic("cannot start the init thread");
+	/* It becomes the first user process: pid 1, as on Linux. */
+	task_set_pid(init_thread, 1);
+	wake_up_new_task(init_thread);
 	cpu_idle_loop();
 }

@@ -1,5 +1,5 @@
-/* Process identity and per-thread state system calls: exit, the ids, uname,
- * arch_prctl (the TLS bases) and set_tid_address. */
+/* Per-thread state and system identity: uname, arch_prctl (the TLS bases),
+ * sched_yield and set_tid_address. */
 #include <asm/prctl.h>
 #include <linux/utsname.h>
 #include <vitro/errno.h>
@@ -16,31 +16,6 @@
 #define UTS_NODENAME "vitro"
 #define UTS_RELEASE "6.1.0-vitro"
 #define UTS_MACHINE "x86_64"
-
-SYSCALL_DEFINE1(exit, int, code)
-{
-	do_exit(EXIT_STATUS_CODE(code));
-}
-
-SYSCALL_DEFINE1(exit_group, int, code)
-{
-	do_exit(EXIT_STATUS_CODE(code));
-}
-
-SYSCALL_DEFINE0(getpid)
-{
-	return current->pid;
-}
-
-SYSCALL_DEFINE0(gettid)
-{
-	return current->pid;
-}
-
-SYSCALL_DEFINE0(getppid)
-{
-	return 0;
-}
 
 SYSCALL_DEFINE1(uname, uint64_t, ubuf)
 {

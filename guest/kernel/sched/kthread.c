@@ -12,7 +12,8 @@
 #include "runtime.h"
 #include "sched_trace.h"
 
-static int next_pid = 1;
+/* pid 1 is kept for init, the first user process (kernel threads start at 2). */
+static int next_pid = 2;
 static struct spinlock all_tasks_lock = SPINLOCK_INIT;
 static LIST_HEAD_DECLARE(all_tasks);
 
@@ -76,6 +77,38 @@ struct task *kthread_run(int (*fn)(void *arg), void *arg, const char *name)
 void task_get(struct task *t)
 {
 	__atomic_add_fetch(&t->refcount, 1, __ATOMIC_RELAXED);
+}
+
+struct task *find_task_by_pid(int pid)
+{
+	struct task *t, *found = NULL;
+	unsigned long flags = spin_lock_irqsave(&all_tasks_lock);
+
+	list_for_each_entry(t, &all_tasks, all_link) {
+		if (t->pid == pid && !t->is_idle) {
+			task_get(t);
+			found = t;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&all_tasks_lock, flags);
+	return found;
+}
+
+void for_each_task(bool (*fn)(struct task *t, void *arg), void *arg)
+{
+	struct task *t;
+	unsigned long flags = spin_lock_irqsave(&all_tasks_lock);
+
+	list_for_each_entry(t, &all_tasks, all_link)
+		if (!fn(t, arg))
+			break;
+	spin_unlock_irqrestore(&all_tasks_lock, flags);
+}
+
+void task_set_pid(struct task *t, int pid)
+{
+	t->pid = pid;
 }
 
 void task_put(struct task *t)

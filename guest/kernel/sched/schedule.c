@@ -64,6 +64,14 @@ void rq_resched_sync(struct cpu_rq *crq)
 		lapic_send_ipi(local->apic_id, RESCHEDULE_VECTOR);
 }
 
+void kick_process(struct task *t)
+{
+	unsigned int cpu = READ_ONCE(t->cpu);
+
+	if (READ_ONCE(t->on_cpu) && cpu != smp_processor_id())
+		lapic_send_ipi(cpu_local_of(cpu)->apic_id, RESCHEDULE_VECTOR);
+}
+
 void double_rq_lock(struct cpu_rq *a, struct cpu_rq *b)
 {
 	if (a == b) {

@@ -2,7 +2,10 @@
  * and GS bases, and the kernel stack that entries from user mode land on. */
 #include <vitro/cpu.h>
 #include <vitro/layout.h>
+#include <vitro/mm_user.h>
 #include <vitro/percpu.h>
+#include <vitro/pgtable.h>
+#include <vitro/tlb.h>
 #include <vitro/process.h>
 #include <vitro/string.h>
 #include <vitro/task.h>
@@ -22,6 +25,16 @@ static void fxsave(void *area)
 static void fxrstor(const void *area)
 {
 	__asm__ __volatile__("fxrstor64 %0" : : "m"(*(const char(*)[512])area));
+}
+
+void fpu_save_live(void *area)
+{
+	fxsave(area);
+}
+
+void fpu_load_live(const void *area)
+{
+	fxrstor(area);
 }
 
 void arch_switch_to(struct task *prev, struct task *next)
@@ -110,4 +123,21 @@ void arch_pgd_copy_kernel_half(uint64_t root_phys)
 	/* One string copy: entry by entry costs milliseconds where ring 0 is
 	 * emulated. */
 	memcpy(dst + 256, src + 256, 256 * sizeof(*dst));
+}
+
+void arch_mm_init_pgd(struct mm_struct *mm)
+{
+	arch_pgd_copy_kernel_half(mm->pgtable.root_phys);
+	/* Without NX (EFER.NXE off) bit 63 is reserved: never set it. */
+	if (!mm_boot_report.has_nx)
+		supported_pte_mask &= ~PTE_NX;
+}
+
+void flush_tlb_mm_range(struct mm_struct *mm, uint64_t start, uint64_t end)
+{
+	/* INVLPG on every CPU: a CPU running another address space holds no
+	 * entries of this one (no PCIDs: CR3 loads flush them), and one
+	 * running this one drops them. */
+	(void)mm;
+	flush_tlb_kernel_range(start, end);
 }

@@ -121,6 +121,7 @@ bool syscall_probe(void)
 	probe_tables_free(pt.root_phys, PROBE_USER_ADDR);
 	syscall_enters_ring0 = result;
 	if (!syscall_enters_ring0)
-		pr_debug("syscall: SYSCALL stays in ring 3 here: system calls come in through the page fault at LSTAR\n");
+		pr_debug(
+			"syscall: SYSCALL stays in ring 3 here: system calls come in through the page fault at LSTAR\n");
 	return syscall_enters_ring0;
 }

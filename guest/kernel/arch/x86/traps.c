@@ -325,7 +325,7 @@ void trap_dispatch(struct trap_frame *f)
 			preempt_schedule_irq();
 		return;
 	}
-	if (f->vector == TRAP_PAGE_FAULT && syscall_from_page_fault(f))
+	if (f->vector == TRAP_PAGE_FAULT && (syscall_from_page_fault(f) || user_page_fault(f)))
 		return;
 	if (f->cs & 3) {
 		user_exception(f);

@@ -28,6 +28,10 @@ void do_syscall(struct trap_frame *frame);
  * jumped to LSTAR): handles it and returns true. */
 bool syscall_from_page_fault(struct trap_frame *frame);
 
+/* fault.c: a page fault on a user address, fixed (demand paging, COW) or
+ * turned into a signal; false when it is the kernel's own to handle. */
+bool user_page_fault(struct trap_frame *frame);
+
 /* user_traps.c: an exception taken in user mode. */
 void user_exception(struct trap_frame *frame);
 /* The way out to user mode, interrupts off: reschedules and delivers

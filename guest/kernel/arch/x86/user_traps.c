@@ -4,6 +4,8 @@
 #include <vitro/cpu.h>
 #include <vitro/preempt.h>
 #include <vitro/process.h>
+#include <vitro/signal.h>
+#include <vitro/syscall.h>
 #include <vitro/task.h>
 #include <vitro/uaccess.h>
 
@@ -50,17 +52,40 @@ void user_exception(struct trap_frame *f)
 	if (f->vector == TRAP_PAGE_FAULT && (f->error_code & PF_ERR_PRESENT))
 		si_code = SEGV_ACCERR;
 	irq_enable();
-	force_fatal_signal(sig, si_code, addr, f);
+	if (!current->signal) /* a hand-made task without signal state (tests) */
+		force_fatal_signal(sig, si_code, addr, f);
+	force_sig_fault(sig, si_code, addr);
+}
+
+static bool syscall_wants_restart(const struct trap_frame *f)
+{
+	long ret = (long)f->rax;
+
+	return f->vector == SYSCALL_FRAME_VECTOR && (int64_t)f->error_code >= 0 &&
+	       (ret == -ERESTARTSYS || ret == -ERESTARTNOINTR || ret == -ERESTARTNOHAND ||
+		ret == -ERESTART_RESTARTBLOCK);
 }
 
 void exit_to_user_mode(struct trap_frame *f)
 {
+	struct task *t = current;
+
 	for (;;) {
 		irq_disable();
-		if (!need_resched())
-			break;
-		irq_enable();
-		schedule();
+		if (need_resched()) {
+			irq_enable();
+			schedule();
+			continue;
+		}
+		if (t->signal &&
+		    (signal_pending(t) || t->restore_sigmask || syscall_wants_restart(f))) {
+			irq_enable();
+			/* One signal per pass; another pending one stacks its
+			 * frame on top in the next. */
+			do_signal(f);
+			continue;
+		}
+		break;
 	}
 	/* IRETQ to a non-canonical RIP would fault in the kernel: a process that
 	 * asked for one (a jump into the hole, a forged signal frame) dies. */

@@ -85,3 +85,25 @@ long strncpy_from_user(char *dst, uint64_t usrc, long count)
 	}
 	return count;
 }
+
+int futex_atomic_cmpxchg_user(uint32_t *found, uint64_t uaddr, uint32_t expected, uint32_t desired)
+{
+	uint32_t old = expected;
+	int err = 0;
+
+	if ((uaddr & 3) || !access_ok(uaddr, 4))
+		return -EFAULT;
+	user_access_begin();
+	__asm__ __volatile__("1: lock cmpxchgl %[desired], %[mem]\n\t"
+			     "2:\n\t"
+			     ".pushsection .text.fixup, \"ax\"\n\t"
+			     "3: movl $-14, %[err]\n\t"
+			     "jmp 2b\n\t"
+			     ".popsection\n\t" TRAP_EXTABLE_ENTRY(1b, 3b)
+			     : "+a"(old), [mem] "+m"(*(uint32_t *)uaddr), [err] "+r"(err)
+			     : [desired] "r"(desired)
+			     : "memory");
+	user_access_end();
+	*found = old;
+	return err;
+}

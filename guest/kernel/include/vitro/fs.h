@@ -239,6 +239,8 @@ struct path {
 struct fs_struct {
 	struct path root;
 	struct path pwd;
+	int users; /* tasks sharing it (CLONE_FS) */
+	uint32_t umask;
 };
 
 #define FMODE_READ 0x1u
@@ -259,6 +261,7 @@ struct file {
  * free number first, close-on-exec flags, the RLIMIT_NOFILE limit. Callers
  * own one; sharing it between threads (CLONE_FILES) comes with processes. */
 struct files_struct {
+	int count; /* tasks sharing it (CLONE_FILES) */
 	struct spinlock lock;
 	unsigned int nr_slots; /* size of fd[] */
 	unsigned int limit; /* descriptors are below this */

@@ -9,8 +9,8 @@
 /* Marks a frame built by a system call (not a CPU vector). */
 #define SYSCALL_FRAME_VECTOR 0x100
 
-typedef long (*syscall_fn)(unsigned long a0, unsigned long a1, unsigned long a2,
-			   unsigned long a3, unsigned long a4, unsigned long a5);
+typedef long (*syscall_fn)(unsigned long a0, unsigned long a1, unsigned long a2, unsigned long a3,
+			   unsigned long a4, unsigned long a5);
 
 /* Runs system call nr with the arguments in frame; the frame is the caller's
  * user state, which some calls (execve, rt_sigreturn, clone) change. */

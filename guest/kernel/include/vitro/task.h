@@ -10,6 +10,7 @@
 #include <vitro/list.h>
 #include <vitro/percpu.h>
 #include <vitro/sched.h>
+#include <vitro/signal.h>
 #include <vitro/spinlock.h>
 #include <vitro/vmalloc.h>
 #include <vitro/wait.h>
@@ -21,6 +22,13 @@
 #define TASK_DEAD 0x0080u
 #define TASK_NEW 0x0800u /* created, never woken yet */
 #define TASK_NORMAL (TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)
+#define TASK_STOPPED 0x0004u /* job control: SIGSTOP and friends */
+
+#define EXIT_ZOMBIE 0x10 /* dead, waiting for its parent's wait */
+#define EXIT_DEAD 0x20 /* reaped */
+
+#define PF_EXITING 0x4u
+#define PF_KTHREAD 0x200000u
 
 #define TASK_COMM_LEN 16
 
@@ -63,7 +71,36 @@ struct task {
 	struct files_struct *files;
 	struct fs_struct *fs;
 	struct thread_struct thread;
+
+	/* The process tree (Linux's names). A kernel thread has its own tgid,
+	 * no parent and no signal state. */
+	int tgid; /* the process id: the group leader's pid */
+	struct task *group_leader;
+	struct task *real_parent;
+	struct list_head children; /* its children, linked through their sibling */
+	struct list_head sibling;
+	struct list_head thread_node; /* in group_leader->thread_group */
+	struct list_head thread_group;
+	int exit_signal; /* to the parent at exit: SIGCHLD, or -1 for a thread */
+	int exit_state; /* EXIT_ZOMBIE, EXIT_DEAD, 0 while alive */
+	int exit_status; /* the wait(2) status it died with */
+	unsigned int flags; /* PF_* */
+	struct signal_struct *signal;
+	struct sighand_struct *sighand;
+	ksigset_t blocked;
+	ksigset_t saved_sigmask; /* restored after a handler (rt_sigsuspend, ppoll) */
+	bool restore_sigmask;
+	struct sigpending pending;
+	uint64_t sas_ss_sp, sas_ss_size; /* sigaltstack */
+	int sas_ss_flags;
+	uint64_t set_child_tid;
 	uint64_t clear_child_tid; /* set_tid_address: zeroed and woken at exit */
+	uint64_t robust_list, robust_list_len;
+	struct completion *vfork_done; /* the vfork parent waits on it */
+	uint64_t start_time_ns;
+	/* Credentials: one root user, but every id call answers as Linux would. */
+	uint32_t uid, euid, suid, fsuid;
+	uint32_t gid, egid, sgid, fsgid;
 
 	/* statistics */
 	uint64_t nvcsw, nivcsw; /* voluntary and involuntary context switches */
@@ -119,6 +156,16 @@ __noreturn void task_exit(int code);
 
 void task_get(struct task *t);
 void task_put(struct task *t);
+/* The task with this pid, with a reference, or NULL. */
+struct task *find_task_by_pid(int pid);
+/* Calls fn on every task until it returns false; fn runs under a spinlock
+ * with interrupts off and must not sleep. */
+void for_each_task(bool (*fn)(struct task *t, void *arg), void *arg);
+/* Gives a new task a fixed pid (init is 1). */
+void task_set_pid(struct task *t, int pid);
+/* Makes a task running on another CPU enter the kernel soon (a signal
+ * for it is pending). */
+void kick_process(struct task *t);
 
 /* --- scheduling ------------------------------------------------------------------------------ */
 /* Gives the CPU to the task the policy picks; the caller sleeps if it set a sleeping state. */

@@ -29,21 +29,26 @@ unsigned long clear_user(uint64_t udst, unsigned long n);
  * (dst is then not terminated), or -EFAULT. */
 long strncpy_from_user(char *dst, uint64_t usrc, long count);
 
+/* An atomic compare-and-exchange of the aligned user word at uaddr (futex):
+ * *found gets the value seen. 0, or -EFAULT. */
+int futex_atomic_cmpxchg_user(uint32_t *found, uint64_t uaddr, uint32_t expected, uint32_t desired);
+
 /* Single values: 0 or -EFAULT. */
-#define get_user(x, uptr)                                                   \
-	({                                                                  \
-		__typeof__(x) __val;                                        \
-		int __rc = copy_from_user(&__val, (uint64_t)(uptr), sizeof(__val)) \
-				   ? -14 /* EFAULT */                      \
-				   : 0;                                     \
-		if (!__rc)                                                  \
-			(x) = __val;                                        \
-		__rc;                                                       \
+#define get_user(x, uptr)                                                            \
+	({                                                                           \
+		__typeof__(x) __val;                                                 \
+		int __rc = copy_from_user(&__val, (uint64_t)(uptr), sizeof(__val)) ? \
+				   -14 /* EFAULT */                                  \
+				   :                                                 \
+				   0;                                                \
+		if (!__rc)                                                           \
+			(x) = __val;                                                 \
+		__rc;                                                                \
 	})
 
-#define put_user(x, uptr)                                                     \
-	({                                                                    \
-		__typeof__(*(uptr)) __val = (x);                              \
+#define put_user(x, uptr)                                                        \
+	({                                                                       \
+		__typeof__(*(uptr)) __val = (x);                                 \
 		copy_to_user((uint64_t)(uptr), &__val, sizeof(__val)) ? -14 : 0; \
 	})
 

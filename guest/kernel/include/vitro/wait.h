@@ -82,6 +82,53 @@ bool wait_queue_active(struct wait_queue_head *wq);
 		left_;                                                        \
 	})
 
+/* As wait_event, but a pending signal ends the wait too: evaluates to 0 when
+ * cond became true, -ERESTARTSYS (512) for a signal. Users include
+ * <vitro/signal.h> and <vitro/task.h>. */
+#define wait_event_interruptible(wq, cond)                                  \
+	({                                                                  \
+		struct wait_queue_entry wait_;                              \
+		int ret_ = 0;                                               \
+		wait_queue_entry_init(&wait_);                              \
+		for (;;) {                                                  \
+			prepare_to_wait(&(wq), &wait_, TASK_INTERRUPTIBLE); \
+			if (cond)                                           \
+				break;                                      \
+			if (signal_pending(current)) {                      \
+				ret_ = -512;                                \
+				break;                                      \
+			}                                                   \
+			schedule();                                         \
+		}                                                           \
+		finish_wait(&(wq), &wait_);                                 \
+		ret_;                                                       \
+	})
+
+/* As wait_event_timeout, but a pending signal ends the wait with
+ * -ERESTARTSYS (512). */
+#define wait_event_interruptible_timeout(wq, cond, timeout_ns)              \
+	({                                                                  \
+		struct wait_queue_entry wait_;                              \
+		int64_t left_ = (int64_t)(timeout_ns);                      \
+		wait_queue_entry_init(&wait_);                              \
+		for (;;) {                                                  \
+			prepare_to_wait(&(wq), &wait_, TASK_INTERRUPTIBLE); \
+			if (cond) {                                         \
+				left_ = left_ ? left_ : 1;                  \
+				break;                                      \
+			}                                                   \
+			if (!left_)                                         \
+				break;                                      \
+			if (signal_pending(current)) {                      \
+				left_ = -512;                               \
+				break;                                      \
+			}                                                   \
+			left_ = (int64_t)schedule_timeout((uint64_t)left_); \
+		}                                                           \
+		finish_wait(&(wq), &wait_);                                 \
+		left_;                                                      \
+	})
+
 /* A completion: one side waits until the other says "done". */
 struct completion {
 	unsigned int done;

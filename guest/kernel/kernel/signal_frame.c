@@ -1,0 +1,210 @@
+/* Running a signal handler and coming back (x86-64's rt_sigframe, as Linux
+ * lays it out, so libc's restorers and unwinders work): the interrupted
+ * registers, mask and FPU state are saved on the user stack, the handler runs
+ * with (sig, &info, &uc), returns into sa_restorer, which calls rt_sigreturn. */
+#include <asm/sigcontext.h>
+#include <asm/signal.h>
+#include <asm/ucontext.h>
+#include <vitro/errno.h>
+#include <vitro/layout.h>
+#include <vitro/process.h>
+#include <vitro/signal.h>
+#include <vitro/string.h>
+#include <vitro/syscalls.h>
+#include <vitro/task.h>
+#include <vitro/uaccess.h>
+
+#define RED_ZONE 128 /* the ABI lets leaf code use 128 bytes below RSP */
+#define FXSAVE_SIZE 512
+#define RFLAGS_USER_MASK 0x254dd5ull
+#define RFLAGS_TF (1ull << 8)
+#define RFLAGS_DF (1ull << 10)
+#define RFLAGS_RF (1ull << 16)
+#define RFLAGS_AC (1ull << 18)
+#define MXCSR_OFFSET 24
+#define MXCSR_VALID 0xffffu /* bits the CPU accepts (with DAZ) */
+
+struct rt_sigframe {
+	uint64_t pretcode; /* the handler returns here: sa_restorer */
+	struct ucontext uc;
+	siginfo_t info;
+};
+
+static bool on_sig_stack(const struct task *t, uint64_t sp)
+{
+	return t->sas_ss_size && sp - t->sas_ss_sp <= t->sas_ss_size;
+}
+
+static void save_sigcontext(struct sigcontext *sc, const struct trap_frame *f, ksigset_t mask,
+			    uint64_t fpstate)
+{
+	sc->r8 = f->r8;
+	sc->r9 = f->r9;
+	sc->r10 = f->r10;
+	sc->r11 = f->r11;
+	sc->r12 = f->r12;
+	sc->r13 = f->r13;
+	sc->r14 = f->r14;
+	sc->r15 = f->r15;
+	sc->rdi = f->rdi;
+	sc->rsi = f->rsi;
+	sc->rbp = f->rbp;
+	sc->rbx = f->rbx;
+	sc->rdx = f->rdx;
+	sc->rax = f->rax;
+	sc->rcx = f->rcx;
+	sc->rsp = f->rsp;
+	sc->rip = f->rip;
+	sc->eflags = f->rflags;
+	sc->cs = (uint16_t)f->cs;
+	sc->ss = (uint16_t)f->ss;
+	sc->err = f->vector < 32 ? f->error_code : 0;
+	sc->trapno = f->vector < 32 ? f->vector : 0;
+	sc->oldmask = mask;
+	sc->fpstate = (struct _fpstate *)fpstate;
+}
+
+/* An interrupted system call and a handler: EINTR, or a restart when the
+ * handler was installed with SA_RESTART. */
+static void syscall_restart_for_handler(struct trap_frame *f, const struct k_sigaction *ka)
+{
+	if (f->vector != SYSCALL_FRAME_VECTOR || (int64_t)f->error_code < 0)
+		return;
+	switch ((long)f->rax) {
+	case -ERESTARTNOHAND:
+	case -ERESTART_RESTARTBLOCK:
+		f->rax = (uint64_t)-EINTR;
+		break;
+	case -ERESTARTSYS:
+		if (!(ka->flags & SA_RESTART)) {
+			f->rax = (uint64_t)-EINTR;
+			break;
+		}
+		/* fall through */
+	case -ERESTARTNOINTR:
+		f->rax = f->error_code;
+		f->rip -= 2;
+		break;
+	}
+	f->error_code = (uint64_t)-1;
+}
+
+static int setup_rt_frame(int sig, const siginfo_t *info, const struct k_sigaction *ka,
+			  struct trap_frame *f, ksigset_t oldmask)
+{
+	struct task *t = current;
+	uint8_t fpu[FXSAVE_SIZE] __attribute__((aligned(16)));
+	uint64_t sp = f->rsp - RED_ZONE, fp_addr;
+	struct rt_sigframe frame;
+
+	/* x86-64 has no kernel-provided trampoline: libc must give one. */
+	if (!(ka->flags & SA_RESTORER))
+		return -EFAULT;
+	if ((ka->flags & SA_ONSTACK) && t->sas_ss_size && !on_sig_stack(t, f->rsp))
+		sp = t->sas_ss_sp + t->sas_ss_size;
+	fp_addr = (sp - FXSAVE_SIZE) & ~63ull;
+	sp = ((fp_addr - sizeof(frame)) & ~15ull) - 8;
+
+	memset(&frame, 0, sizeof(frame));
+	frame.pretcode = ka->restorer;
+	frame.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
+	frame.uc.uc_stack.ss_sp = (void *)t->sas_ss_sp;
+	frame.uc.uc_stack.ss_size = t->sas_ss_size;
+	frame.uc.uc_stack.ss_flags = !t->sas_ss_size ? SS_DISABLE :
+				     on_sig_stack(t, f->rsp) ? SS_ONSTACK :
+							       0;
+	save_sigcontext(&frame.uc.uc_mcontext, f, oldmask, fp_addr);
+	frame.uc.uc_sigmask = oldmask;
+	frame.info = *info;
+	fpu_save_live(fpu);
+	if (copy_to_user(fp_addr, fpu, sizeof(fpu)) || copy_to_user(sp, &frame, sizeof(frame)))
+		return -EFAULT;
+
+	f->rdi = (uint64_t)sig;
+	f->rsi = sp + __builtin_offsetof(struct rt_sigframe, info);
+	f->rdx = sp + __builtin_offsetof(struct rt_sigframe, uc);
+	f->rax = 0;
+	f->rsp = sp;
+	f->rip = ka->handler;
+	f->rflags &= ~(RFLAGS_TF | RFLAGS_DF | RFLAGS_RF | RFLAGS_AC);
+	f->cs = GDT_USER_CS;
+	f->ss = GDT_USER_DS;
+	/* The handler starts with a clean FPU, as on Linux. */
+	fpu_init_state(fpu);
+	fpu_load_live(fpu);
+	return 0;
+}
+
+void handle_signal(int sig, const siginfo_t *info, const struct k_sigaction *ka,
+		   struct trap_frame *f)
+{
+	struct task *t = current;
+	ksigset_t oldmask = t->restore_sigmask ? t->saved_sigmask : t->blocked;
+	ksigset_t blocked = t->blocked | ka->mask;
+
+	syscall_restart_for_handler(f, ka);
+	if (setup_rt_frame(sig, info, ka, f, oldmask)) {
+		/* No room for the frame: the process cannot run its handler. */
+		force_sig_fault(SIGSEGV, SI_KERNEL, f->rsp);
+		return;
+	}
+	t->restore_sigmask = false;
+	if (!(ka->flags & SA_NODEFER))
+		blocked |= SIGMASK(sig);
+	set_current_blocked(blocked);
+}
+
+static void restore_sigcontext(struct trap_frame *f, const struct sigcontext *sc)
+{
+	f->r8 = sc->r8;
+	f->r9 = sc->r9;
+	f->r10 = sc->r10;
+	f->r11 = sc->r11;
+	f->r12 = sc->r12;
+	f->r13 = sc->r13;
+	f->r14 = sc->r14;
+	f->r15 = sc->r15;
+	f->rdi = sc->rdi;
+	f->rsi = sc->rsi;
+	f->rbp = sc->rbp;
+	f->rbx = sc->rbx;
+	f->rdx = sc->rdx;
+	f->rax = sc->rax;
+	f->rcx = sc->rcx;
+	f->rsp = sc->rsp;
+	f->rip = sc->rip;
+	/* Only the flags user code may set; segments are always the user's. */
+	f->rflags = (f->rflags & ~RFLAGS_USER_MASK) | (sc->eflags & RFLAGS_USER_MASK);
+	f->cs = GDT_USER_CS;
+	f->ss = GDT_USER_DS;
+}
+
+SYSCALL_DEFINE0(rt_sigreturn)
+{
+	struct trap_frame *f = current_syscall_frame();
+	uint8_t fpu[FXSAVE_SIZE] __attribute__((aligned(16)));
+	uint64_t sp = f->rsp - 8; /* the handler's RET popped pretcode */
+	struct rt_sigframe frame;
+	uint32_t mxcsr;
+
+	if (copy_from_user(&frame, sp, sizeof(frame))) {
+		force_sig_fault(SIGSEGV, SI_KERNEL, sp);
+		return 0;
+	}
+	restore_sigcontext(f, &frame.uc.uc_mcontext);
+	set_current_blocked(frame.uc.uc_sigmask);
+	if (frame.uc.uc_mcontext.fpstate) {
+		if (copy_from_user(fpu, (uint64_t)frame.uc.uc_mcontext.fpstate, sizeof(fpu))) {
+			force_sig_fault(SIGSEGV, SI_KERNEL, sp);
+			return 0;
+		}
+		/* A reserved MXCSR bit would fault FXRSTOR in the kernel. */
+		memcpy(&mxcsr, fpu + MXCSR_OFFSET, sizeof(mxcsr));
+		mxcsr &= MXCSR_VALID;
+		memcpy(fpu + MXCSR_OFFSET, &mxcsr, sizeof(mxcsr));
+		fpu_load_live(fpu);
+	}
+	/* Not a system call any more: nothing to restart. */
+	f->error_code = (uint64_t)-1;
+	return (long)f->rax;
+}
