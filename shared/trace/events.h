@@ -13,7 +13,7 @@
  * Every event's fixed part is a packed struct with these fields in order;
  * keep 8-byte fields first so the layout has no holes. Names and fields follow
  * Linux's tracepoints (include/trace/events/sched.h, irq.h, timer.h,
- * printk.h, raw_syscalls.h) so readers of `perf script` feel at home. */
+ * printk.h, raw_syscalls.h, exceptions.h) so readers of `perf script` feel at home. */
 #ifndef SHARED_TRACE_EVENTS_H
 #define SHARED_TRACE_EVENTS_H
 
@@ -62,7 +62,9 @@
 	EVENT(sys_enter, SYSCALL,                                                                \
 	      FIELD(u64, id) FIELD(u64, arg0) FIELD(u64, arg1) FIELD(u64, arg2) FIELD(u64, arg3) \
 		      FIELD(u64, arg4) FIELD(u64, arg5) FIELD(u32, pid))                         \
-	EVENT(sys_exit, SYSCALL, FIELD(u64, id) FIELD(s64, ret) FIELD(u32, pid))
+	EVENT(sys_exit, SYSCALL, FIELD(u64, id) FIELD(s64, ret) FIELD(u32, pid))                 \
+	EVENT(page_fault_user, MM, FIELD(u64, address) FIELD(u64, ip) FIELD(u64, error_code))    \
+	EVENT(page_fault_kernel, MM, FIELD(u64, address) FIELD(u64, ip) FIELD(u64, error_code))
 
 /* Host and guest spell the field types the same way. */
 typedef uint32_t trace_u32_t;

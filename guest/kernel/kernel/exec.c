@@ -92,7 +92,8 @@ static long copy_strings(struct exec_args *a, uint64_t uarray, const char ***out
 						       EXEC_ARG_STRLEN_MAX));
 		if (len < 0)
 			return len;
-		if ((size_t)len == EXEC_ARG_STRLEN_MAX || a->used + (size_t)len + 1 > ARG_BUFFER_SIZE)
+		if ((size_t)len == EXEC_ARG_STRLEN_MAX ||
+		    a->used + (size_t)len + 1 > ARG_BUFFER_SIZE)
 			return -E2BIG;
 		list[n] = a->buf + a->used;
 		a->used += (size_t)len + 1;
@@ -109,8 +110,8 @@ static void args_free(struct exec_args *a)
 }
 
 /* "#!interpreter [arg]": the interpreter runs with the script's path. */
-static int parse_script(const char *head, size_t len, char *interp, size_t interp_size,
-			char *arg, size_t arg_size)
+static int parse_script(const char *head, size_t len, char *interp, size_t interp_size, char *arg,
+			size_t arg_size)
 {
 	size_t i = 2, start, end;
 
@@ -173,16 +174,19 @@ static int map_segments(struct mm_struct *mm, struct file *file, const struct el
 
 		if (seg->filesz) {
 			rc = vm_mmap(mm, start, file_end - start, prot | PROT_WRITE,
-				     MAP_PRIVATE | MAP_FIXED, file, (seg->offset - page_off) / PAGE_SIZE);
+				     MAP_PRIVATE | MAP_FIXED, file,
+				     (seg->offset - page_off) / PAGE_SIZE);
 			if (rc < 0)
 				return (int)rc;
 			/* The bss's first bytes share the last file page: zero them. */
 			if (mem_end > file_end && (file_end & (PAGE_SIZE - 1))) {
 				static const uint8_t zeros[256];
-				uint64_t addr = file_end, end = mapped_end < mem_end ? mapped_end : mem_end;
+				uint64_t addr = file_end,
+					 end = mapped_end < mem_end ? mapped_end : mem_end;
 
 				while (addr < end) {
-					size_t n = end - addr < sizeof(zeros) ? end - addr : sizeof(zeros);
+					size_t n = end - addr < sizeof(zeros) ? end - addr :
+										sizeof(zeros);
 
 					if (access_vm(mm, addr, (void *)zeros, n, true) != (long)n)
 						return -EFAULT;
@@ -240,7 +244,8 @@ static int build_mm(struct mm_struct *mm, struct file *file, const struct elf_im
 	random_pages = (rnd >> 8) % STACK_RANDOM_PAGES;
 	stack_top = STACK_TOP - random_pages * PAGE_SIZE;
 	mm->stack_rlimit = current->signal->rlim[3].cur;
-	mm->mmap_base = stack_top - (mm->stack_rlimit < (1ull << 30) ? mm->stack_rlimit : (1ull << 30)) -
+	mm->mmap_base = stack_top -
+			(mm->stack_rlimit < (1ull << 30) ? mm->stack_rlimit : (1ull << 30)) -
 			MMAP_GAP;
 	if (vm_mmap(mm, stack_top - STACK_INITIAL_SIZE, STACK_INITIAL_SIZE, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN, NULL, 0) < 0)
@@ -361,7 +366,8 @@ static int exec_file(const char *filename, struct exec_args *a, int depth)
 			return err;
 		/* argv becomes: interpreter [arg] script argv[1..]. */
 		if (a->argc)
-			a->argv[0] = NULL, memmove(a->argv, a->argv + 1, --a->argc * sizeof(*a->argv));
+			a->argv[0] = NULL,
+			memmove(a->argv, a->argv + 1, --a->argc * sizeof(*a->argv));
 		err = args_add(a, filename, strlen(filename), true);
 		if (!err && arg[0])
 			err = args_add(a, arg, strlen(arg), true);
@@ -401,8 +407,8 @@ out:
 	return err;
 }
 
-long do_execve(const char *filename, uint64_t uargv, uint64_t uenvp,
-	       const char *const *kargv, const char *const *kenvp)
+long do_execve(const char *filename, uint64_t uargv, uint64_t uenvp, const char *const *kargv,
+	       const char *const *kenvp)
 {
 	struct exec_args a = { 0 };
 	long err;

@@ -16,9 +16,9 @@
 
 /* Flags accepted; the rest give EINVAL. CLONE_SYSVSEM is accepted (no System
  * V semaphores to share yet), CLONE_DETACHED is ignored as on Linux. */
-#define CLONE_SUPPORTED                                                                       \
-	(CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |          \
-	 CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID |      \
+#define CLONE_SUPPORTED                                                                   \
+	(CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |     \
+	 CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | \
 	 CLONE_VFORK | CLONE_SYSVSEM | CLONE_PARENT | CLONE_DETACHED)
 
 /* Where a new process or thread starts: in the kernel, on its own stack, with
@@ -176,8 +176,8 @@ static void link_child(struct task *child, uint64_t flags)
 	} else {
 		child->tgid = child->pid;
 		child->group_leader = child;
-		child->real_parent = (flags & CLONE_PARENT) ? parent->group_leader->real_parent :
-							      parent;
+		child->real_parent =
+			(flags & CLONE_PARENT) ? parent->group_leader->real_parent : parent;
 		child->exit_signal = (int)(flags & CSIGNAL);
 		if (child->real_parent)
 			list_add_tail(&child->sibling, &child->real_parent->children);
@@ -187,8 +187,7 @@ static void link_child(struct task *child, uint64_t flags)
 	spin_unlock_irqrestore(&tasklist_lock, irq);
 }
 
-long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64_t child_tid,
-	      uint64_t tls)
+long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64_t child_tid, uint64_t tls)
 {
 	struct task *parent = current, *child;
 	struct completion vfork_done;
@@ -277,8 +276,8 @@ SYSCALL_DEFINE0(vfork)
 }
 
 /* x86-64's argument order: flags, stack, parent_tid, child_tid, tls. */
-SYSCALL_DEFINE5(clone, uint64_t, flags, uint64_t, newsp, uint64_t, parent_tid,
-		uint64_t, child_tid, uint64_t, tls)
+SYSCALL_DEFINE5(clone, uint64_t, flags, uint64_t, newsp, uint64_t, parent_tid, uint64_t, child_tid,
+		uint64_t, tls)
 {
 	return do_clone(flags, newsp, parent_tid, child_tid, tls);
 }

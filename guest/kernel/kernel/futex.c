@@ -238,8 +238,8 @@ static long futex_requeue(uint64_t uaddr, uint64_t uaddr2, bool private, int nr_
 }
 
 /* FUTEX_WAKE_OP's operation on *uaddr2 and its comparison of the old value. */
-static int futex_wake_op(uint64_t uaddr, uint64_t uaddr2, bool private, int nr_wake,
-			 int nr_wake2, uint32_t encoded)
+static int futex_wake_op(uint64_t uaddr, uint64_t uaddr2, bool private, int nr_wake, int nr_wake2,
+			 uint32_t encoded)
 {
 	unsigned int op = (encoded >> 28) & 7, cmp = (encoded >> 24) & 15;
 	uint32_t oparg = (encoded >> 12) & 0xfff, cmparg = encoded & 0xfff;
@@ -333,8 +333,7 @@ int futex_wake_address(uint64_t uaddr, int nr)
 	return woken;
 }
 
-static int timeout_to_deadline(uint64_t utimeout, bool absolute, bool realtime,
-			       uint64_t *deadline)
+static int timeout_to_deadline(uint64_t utimeout, bool absolute, bool realtime, uint64_t *deadline)
 {
 	struct __kernel_timespec ts;
 	uint64_t ns;
@@ -354,8 +353,8 @@ static int timeout_to_deadline(uint64_t utimeout, bool absolute, bool realtime,
 	return 0;
 }
 
-SYSCALL_DEFINE6(futex, uint64_t, uaddr, int, op, uint32_t, val, uint64_t, utimeout,
-		uint64_t, uaddr2, uint32_t, val3)
+SYSCALL_DEFINE6(futex, uint64_t, uaddr, int, op, uint32_t, val, uint64_t, utimeout, uint64_t,
+		uaddr2, uint32_t, val3)
 {
 	int cmd = op & FUTEX_CMD_MASK;
 	bool private = op & FUTEX_PRIVATE_FLAG, realtime = op & FUTEX_CLOCK_REALTIME;
@@ -373,8 +372,9 @@ SYSCALL_DEFINE6(futex, uint64_t, uaddr, int, op, uint32_t, val, uint64_t, utimeo
 			if (err)
 				return err;
 		}
-		return futex_wait(uaddr, private, val, cmd == FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : val3,
-				  utimeout != 0, deadline);
+		return futex_wait(uaddr, private, val,
+				  cmd == FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : val3, utimeout != 0,
+				  deadline);
 	case FUTEX_WAKE:
 	case FUTEX_WAKE_BITSET: {
 		struct futex_key key;

@@ -16,8 +16,8 @@
 #include <vitro/task.h>
 
 #define SIGRTMIN_KERNEL 32
-#define SIG_SYNCHRONOUS_MASK                                                               \
-	(SIGMASK(SIGSEGV) | SIGMASK(SIGBUS) | SIGMASK(SIGILL) | SIGMASK(SIGTRAP) |         \
+#define SIG_SYNCHRONOUS_MASK                                                       \
+	(SIGMASK(SIGSEGV) | SIGMASK(SIGBUS) | SIGMASK(SIGILL) | SIGMASK(SIGTRAP) | \
 	 SIGMASK(SIGFPE) | SIGMASK(SIGSYS))
 
 enum sig_default {

@@ -110,7 +110,7 @@ static int setup_rt_frame(int sig, const siginfo_t *info, const struct k_sigacti
 	frame.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
 	frame.uc.uc_stack.ss_sp = (void *)t->sas_ss_sp;
 	frame.uc.uc_stack.ss_size = t->sas_ss_size;
-	frame.uc.uc_stack.ss_flags = !t->sas_ss_size ? SS_DISABLE :
+	frame.uc.uc_stack.ss_flags = !t->sas_ss_size	     ? SS_DISABLE :
 				     on_sig_stack(t, f->rsp) ? SS_ONSTACK :
 							       0;
 	save_sigcontext(&frame.uc.uc_mcontext, f, oldmask, fp_addr);

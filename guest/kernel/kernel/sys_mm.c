@@ -6,8 +6,7 @@
 #include <vitro/syscalls.h>
 #include <vitro/task.h>
 
-SYSCALL_DEFINE6(mmap, uint64_t, addr, uint64_t, len, int, prot, int, flags, int, fd,
-		uint64_t, off)
+SYSCALL_DEFINE6(mmap, uint64_t, addr, uint64_t, len, int, prot, int, flags, int, fd, uint64_t, off)
 {
 	struct mm_struct *mm = current->mm;
 	struct file *file = NULL;
@@ -50,8 +49,8 @@ SYSCALL_DEFINE3(mprotect, uint64_t, addr, uint64_t, len, int, prot)
 	return ret;
 }
 
-SYSCALL_DEFINE5(mremap, uint64_t, addr, uint64_t, old_len, uint64_t, new_len, int, flags,
-		uint64_t, new_addr)
+SYSCALL_DEFINE5(mremap, uint64_t, addr, uint64_t, old_len, uint64_t, new_len, int, flags, uint64_t,
+		new_addr)
 {
 	struct mm_struct *mm = current->mm;
 	long ret;

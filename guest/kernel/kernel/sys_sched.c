@@ -77,7 +77,8 @@ static long set_policy(int pid, int policy, uint64_t uparam, bool keep_policy)
 		return -ESRCH;
 	memset(&attr, 0, sizeof(attr));
 	attr.size = sizeof(attr);
-	attr.sched_policy = keep_policy ? t->sched.policy : (uint32_t)(policy & ~SCHED_RESET_ON_FORK);
+	attr.sched_policy =
+		keep_policy ? t->sched.policy : (uint32_t)(policy & ~SCHED_RESET_ON_FORK);
 	attr.sched_priority = (uint32_t)param.sched_priority;
 	attr.sched_nice = t->sched.nice;
 	err = attr.sched_policy == SCHED_DEADLINE ? -EINVAL : sched_setattr(t, &attr);
@@ -154,8 +155,7 @@ SYSCALL_DEFINE3(sched_setattr, int, pid, uint64_t, uattr, unsigned int, flags)
 	return err;
 }
 
-SYSCALL_DEFINE4(sched_getattr, int, pid, uint64_t, uattr, unsigned int, usize, unsigned int,
-		flags)
+SYSCALL_DEFINE4(sched_getattr, int, pid, uint64_t, uattr, unsigned int, usize, unsigned int, flags)
 {
 	struct sched_attr attr;
 	struct task *t;
@@ -182,8 +182,8 @@ SYSCALL_DEFINE1(sched_get_priority_max, int, policy)
 	return policy == SCHED_FIFO || policy == SCHED_RR ? RT_PRIO_MAX :
 	       policy == SCHED_NORMAL || policy == SCHED_BATCH || policy == SCHED_IDLE ||
 			       policy == SCHED_DEADLINE ?
-							  0 :
-							  -EINVAL;
+							    0 :
+							    -EINVAL;
 }
 
 SYSCALL_DEFINE1(sched_get_priority_min, int, policy)
@@ -191,8 +191,8 @@ SYSCALL_DEFINE1(sched_get_priority_min, int, policy)
 	return policy == SCHED_FIFO || policy == SCHED_RR ? RT_PRIO_MIN :
 	       policy == SCHED_NORMAL || policy == SCHED_BATCH || policy == SCHED_IDLE ||
 			       policy == SCHED_DEADLINE ?
-							  0 :
-							  -EINVAL;
+							    0 :
+							    -EINVAL;
 }
 
 SYSCALL_DEFINE2(sched_rr_get_interval, int, pid, uint64_t, uts)

@@ -130,7 +130,9 @@ SYSCALL_DEFINE2(sigaltstack, uint64_t, uss, uint64_t, uoss)
 	stack_t ss, old = {
 		.ss_sp = (void *)t->sas_ss_sp,
 		.ss_size = t->sas_ss_size,
-		.ss_flags = !t->sas_ss_size ? SS_DISABLE : on_stack ? SS_ONSTACK : 0,
+		.ss_flags = !t->sas_ss_size ? SS_DISABLE :
+			    on_stack	    ? SS_ONSTACK :
+					      0,
 	};
 
 	if (uss) {

@@ -24,7 +24,8 @@ struct old_itimerval {
 
 static struct __kernel_timespec ns_to_timespec(uint64_t ns)
 {
-	return (struct __kernel_timespec){ (int64_t)(ns / NSEC_PER_SEC), (long long)(ns % NSEC_PER_SEC) };
+	return (struct __kernel_timespec){ (int64_t)(ns / NSEC_PER_SEC),
+					   (long long)(ns % NSEC_PER_SEC) };
 }
 
 static int clock_read(int clock, uint64_t *ns)
@@ -296,7 +297,8 @@ SYSCALL_DEFINE2(getitimer, int, which, uint64_t, ucur)
 
 	if (which != 0)
 		return -EINVAL;
-	cur.it_value = ns_timeval(sig->it_real_expires_ns > now ? sig->it_real_expires_ns - now : 0);
+	cur.it_value =
+		ns_timeval(sig->it_real_expires_ns > now ? sig->it_real_expires_ns - now : 0);
 	cur.it_interval = ns_timeval(it ? it->interval_ns : 0);
 	return copy_to_user(ucur, &cur, sizeof(cur)) ? -EFAULT : 0;
 }

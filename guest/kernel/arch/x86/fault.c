@@ -10,6 +10,7 @@
 #include <vitro/process.h>
 #include <vitro/signal.h>
 #include <vitro/task.h>
+#include <vitro/trace.h>
 #include <vitro/uaccess.h>
 
 #include "io.h"
@@ -34,6 +35,12 @@ bool user_page_fault(struct trap_frame *f)
 	if (!mm || (!from_user && (preempt_count() || !(f->rflags & (1ull << 9)))))
 		return false;
 	irq_enable();
+	if (from_user)
+		trace_event(page_fault_user, .address = addr, .ip = f->rip,
+			    .error_code = f->error_code);
+	else
+		trace_event(page_fault_kernel, .address = addr, .ip = f->rip,
+			    .error_code = f->error_code);
 	mutex_lock(&mm->mmap_lock);
 	rc = handle_mm_fault(mm, addr, (unsigned int)f->error_code & PF_ERR_MASK);
 	mutex_unlock(&mm->mmap_lock);
@@ -43,8 +50,15 @@ bool user_page_fault(struct trap_frame *f)
 	if (!from_user)
 		return false;
 	if (rc & VM_FAULT_OOM) {
+		/* Someone dies so the rest can go on: if not this process, it
+		 * retries the access once the victim's memory is back. */
 		irq_enable();
-		force_fatal_signal(SIGKILL, SI_KERNEL, addr, f);
+		if (!out_of_memory("page fault"))
+			force_fatal_signal(SIGKILL, SI_KERNEL, addr, f);
+		if (!fatal_signal_pending(t))
+			msleep(10);
+		irq_disable();
+		return true;
 	}
 	force_sig_fault(rc & VM_FAULT_SIGBUS ? SIGBUS : SIGSEGV, vm_fault_si_code(rc), addr);
 	return true;

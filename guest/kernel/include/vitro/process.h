@@ -42,6 +42,10 @@ long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64_t chil
 long do_execve(const char *filename, uint64_t uargv, uint64_t uenvp, const char *const *kargv,
 	       const char *const *kenvp);
 
+/* Kills the process with the largest resident set (never init) and logs
+ * why; false if there was none to kill. */
+bool out_of_memory(const char *why);
+
 /* futex: wakes up to nr waiters on the word at uaddr in the current process. */
 int futex_wake_address(uint64_t uaddr, int nr);
 
