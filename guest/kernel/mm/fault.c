@@ -31,9 +31,7 @@ static int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint64
 	nr_grow = (vma->vm_start - addr) >> PAGE_SHIFT;
 	if (nr_grow > vma->vm_pgoff || vma->vm_end - addr > mm->stack_rlimit)
 		return -ENOMEM;
-	vma->vm_start = addr;
-	vma->vm_pgoff -= nr_grow;
-	vm_stat_account(mm, vma->vm_flags, (int64_t)nr_grow);
+	vma_resize(mm, vma, addr, vma->vm_end);
 	return 0;
 }
 
