@@ -130,6 +130,39 @@ static uint64_t calc_prot_flags(int prot)
 	       (prot & PROT_EXEC ? VM_EXEC : 0);
 }
 
+/* The gap just below vma, computed afresh from the list. */
+static uint64_t own_gap(struct vm_area_struct *vma)
+{
+	struct vm_area_struct *prev = vma_prev(vma);
+	uint64_t start = prev ? prev->vm_end : 0, end = vma->vm_start;
+
+	if (vma->vm_flags & VM_GROWSDOWN)
+		end = end > STACK_GUARD_GAP ? end - STACK_GUARD_GAP : 0;
+	return end > start ? end - start : 0;
+}
+
+/* The largest own gap in node's subtree, checking the stored value of every
+ * node on the way; UINT64_MAX after a mismatch. */
+static uint64_t check_subtree_gaps(struct rb_node *node)
+{
+	struct vm_area_struct *vma;
+	uint64_t largest, left, right;
+
+	if (!node)
+		return 0;
+	vma = rb_entry(node, struct vm_area_struct, vm_rb);
+	largest = own_gap(vma);
+	left = check_subtree_gaps(node->rb_left);
+	right = check_subtree_gaps(node->rb_right);
+	if (left == UINT64_MAX || right == UINT64_MAX)
+		return UINT64_MAX;
+	if (left > largest)
+		largest = left;
+	if (right > largest)
+		largest = right;
+	return largest == vma->rb_subtree_gap ? largest : UINT64_MAX;
+}
+
 static bool is_mergeable(const struct vm_area_struct *low, const struct vm_area_struct *high)
 {
 	return low->vm_end == high->vm_start && low->vm_flags == high->vm_flags &&
@@ -169,6 +202,8 @@ static void check_structure(struct mm_struct *mm, struct model *m)
 	}
 	if (node)
 		UNIT_FAIL("%s: the tree has more areas than the list", m->note);
+	if (check_subtree_gaps(mm->mm_rb.rb_node) == UINT64_MAX)
+		UNIT_FAIL("%s: a subtree's largest gap is out of date", m->note);
 	if (nr_areas != mm->map_count || total != mm->total_vm || data != mm->data_vm)
 		UNIT_FAIL("%s: counters %d areas, %llu pages, %llu data; found %d, %llu, %llu",
 			  m->note, mm->map_count, (unsigned long long)mm->total_vm,
@@ -373,8 +408,97 @@ static void test_mm_random_operations_keep_the_model_and_the_invariants(void)
 		run_sequence(seed * 0x9e3779b97f4a7c15ull, failures_before);
 }
 
+/* --- free-space search against a linear scan --------------------------------- */
+
+#define REGION_BASE 0x40000000ull /* inside MAP_32BIT's gigabyte */
+#define REGION_PAGES 2048
+#define NR_AREAS 150
+#define NR_QUERIES 60
+
+/* The reference: every claimed range in address order, the free ranges
+ * between them clipped to [low, high), the highest or lowest that fits. */
+static long scan_for_space(struct mm_struct *mm, uint64_t len, uint64_t low, uint64_t high,
+			   bool is_topdown)
+{
+	struct vm_area_struct *vma;
+	uint64_t free_start = 0;
+	long found = -ENOMEM;
+
+	if (low < MMAP_MIN_ADDR)
+		low = MMAP_MIN_ADDR;
+	for (vma = list_empty(&mm->mmap_list) ?
+			   NULL :
+			   list_entry(mm->mmap_list.next, struct vm_area_struct, vm_list);
+	     ; vma = vma_next(vma)) {
+		uint64_t free_end = vma ? vma->vm_start : UINT64_MAX, start, end;
+
+		if (vma && (vma->vm_flags & VM_GROWSDOWN))
+			free_end = free_end > STACK_GUARD_GAP ? free_end - STACK_GUARD_GAP : 0;
+		start = free_start > low ? free_start : low;
+		end = free_end < high ? free_end : high;
+		if (end > start && end - start >= len) {
+			found = (long)(is_topdown ? end - len : start);
+			if (!is_topdown)
+				return found;
+		}
+		if (!vma)
+			return found;
+		free_start = vma->vm_end;
+	}
+}
+
+static void test_mm_free_space_search_matches_a_linear_scan(void)
+{
+	unsigned int seed, i;
+
+	for (seed = 1; seed <= 3; seed++) {
+		struct mm_struct *mm = mm_world_start();
+		struct model m = { .rng = seed * 0x51ed27ull };
+
+		for (i = 0; i < NR_AREAS; i++) {
+			uint64_t addr = REGION_BASE + (uint64_t)random_below(&m, REGION_PAGES) * P;
+			int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
+
+			if (!random_below(&m, 10))
+				flags |= MAP_GROWSDOWN;
+			EXPECT_EQ(vm_mmap(mm, addr, (1 + random_below(&m, 8)) * P,
+					  random_below(&m, 2) ? PROT_READ : PROT_READ | PROT_WRITE,
+					  flags, NULL, 0),
+				  (long)addr);
+		}
+		mm->mmap_base = REGION_BASE + (uint64_t)random_below(&m, REGION_PAGES) * P;
+		for (i = 0; i < NR_QUERIES; i++) {
+			uint64_t len = (1 + random_below(&m, 32)) * P;
+			bool is_32bit = random_below(&m, 3) == 0;
+			long want, got;
+
+			if (is_32bit)
+				want = scan_for_space(mm, len, 0x40000000, 0x80000000, false);
+			else
+				want = scan_for_space(mm, len, 0, mm->mmap_base, true);
+			if (!is_32bit && want < 0)
+				want = scan_for_space(mm, len, TASK_UNMAPPED_BASE, TASK_SIZE,
+						      false);
+			got = vm_mmap(mm, 0, len, PROT_READ,
+				      MAP_PRIVATE | MAP_ANONYMOUS | (is_32bit ? MAP_32BIT : 0),
+				      NULL, 0);
+			if (got != want) {
+				UNIT_FAIL("seed %u query %u: %llu bytes%s went to %#lx, not %#lx",
+					  seed, i, (unsigned long long)len,
+					  is_32bit ? " (32-bit)" : "", got, want);
+				break;
+			}
+		}
+		snprintf(m.note, sizeof(m.note), "after the queries of seed %u", seed);
+		if (check_subtree_gaps(mm->mm_rb.rb_node) == UINT64_MAX)
+			UNIT_FAIL("%s: a subtree's largest gap is out of date", m.note);
+		mm_world_end(mm);
+	}
+}
+
 static CU_TestInfo mm_random_tests[] = {
 	UNIT_TEST(test_mm_random_operations_keep_the_model_and_the_invariants),
+	UNIT_TEST(test_mm_free_space_search_matches_a_linear_scan),
 	CU_TEST_INFO_NULL,
 };
 

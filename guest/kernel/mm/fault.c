@@ -31,9 +31,7 @@ static int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint64
 	nr_grow = (vma->vm_start - addr) >> PAGE_SHIFT;
 	if (nr_grow > vma->vm_pgoff || vma->vm_end - addr > mm->stack_rlimit)
 		return -ENOMEM;
-	vma->vm_start = addr;
-	vma->vm_pgoff -= nr_grow;
-	vm_stat_account(mm, vma->vm_flags, (int64_t)nr_grow);
+	vma_resize(mm, vma, addr, vma->vm_end);
 	return 0;
 }
 
@@ -50,13 +48,13 @@ static bool is_access_permitted(const struct vm_area_struct *vma, unsigned int f
 	return vma->vm_flags & VM_ACCESS_FLAGS;
 }
 
-/* The leaf bits for a page of vma; write access for a private page only when
- * it is this mapping's alone (is_exclusive) and the area is writable. */
-static uint64_t fault_prot(const struct vm_area_struct *vma, bool is_exclusive)
+/* The leaf bits for a new private page of vma, which is this mapping's alone:
+ * writable at once if the area is. */
+static uint64_t exclusive_page_prot(const struct vm_area_struct *vma)
 {
 	uint64_t prot = vma->vm_page_prot;
 
-	if (is_exclusive && (prot & PTE_PRESENT) && (vma->vm_flags & VM_WRITE))
+	if ((prot & PTE_PRESENT) && (vma->vm_flags & VM_WRITE))
 		prot |= PTE_WRITE;
 	return prot;
 }
@@ -103,7 +101,7 @@ static int fault_missing(struct mm_struct *mm, struct vm_area_struct *vma, uint6
 		/* Read: file contents until written (copy-on-write marks it
 		 * anonymous then). Written at once: anonymous already. */
 		if (is_write) {
-			prot = fault_prot(vma, true);
+			prot = exclusive_page_prot(vma);
 		} else {
 			member = MM_FILEPAGES;
 			prot = vma->vm_page_prot | PTE_FILE_PAGE;
@@ -112,7 +110,7 @@ static int fault_missing(struct mm_struct *mm, struct vm_area_struct *vma, uint6
 		page = alloc_page(__GFP_ZERO);
 		if (!page)
 			return VM_FAULT_OOM;
-		prot = fault_prot(vma, true);
+		prot = exclusive_page_prot(vma);
 	}
 	__atomic_store_n(pte, page_pte(page, prot), __ATOMIC_RELAXED);
 	mm_counter_add(mm, member, 1);

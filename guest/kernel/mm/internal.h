@@ -56,6 +56,9 @@ void vma_free(struct vm_area_struct *vma);
  * whoever resizes a linked area accounts the difference. */
 void vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
 void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);
+/* Moves vma's boundaries (into free space next to it, or inward), keeping
+ * each page's file offset, the counters and the gaps right. */
+void vma_resize(struct mm_struct *mm, struct vm_area_struct *vma, uint64_t start, uint64_t end);
 /* Splits vma at addr (strictly inside it): vma keeps [vm_start, addr), the
  * new area *high gets [addr, vm_end). -ENOMEM. No map_count check: callers
  * make the one Linux makes where they are. */

@@ -1,6 +1,7 @@
 /* mmap, munmap and brk on an mm with Linux's checks and errno values, and
  * the search for free address space (top-down below mmap_base, as Linux on
- * x86-64 does, bottom-up as the fallback and for MAP_32BIT). */
+ * x86-64 does, bottom-up as the fallback and for MAP_32BIT), O(log n) over
+ * the gaps the area tree keeps. */
 #include <vitro/fs.h>
 
 #include "internal.h"
@@ -76,63 +77,78 @@ int vm_munmap(struct mm_struct *mm, uint64_t addr, uint64_t len)
 
 /* --- free address space ------------------------------------------------------- */
 
-/* The highest len bytes in [low, high) that no area claims. */
-static long unmapped_area_topdown(struct mm_struct *mm, uint64_t len, uint64_t low, uint64_t high)
+/* Places len bytes in the free range [start, end) clipped to [low, high):
+ * as high as possible (is_topdown) or as low. */
+static bool range_fit(uint64_t start, uint64_t end, uint64_t len, uint64_t low, uint64_t high,
+		      bool is_topdown, uint64_t *addr)
 {
-	struct vm_area_struct *vma = find_vma(mm, high);
-	uint64_t gap_end = high;
-
-	if (low < MMAP_MIN_ADDR)
-		low = MMAP_MIN_ADDR;
-	if (high < low || high - low < len)
-		return -ENOMEM;
-	/* vma is the first area ending above high; the gaps below it, from
-	 * the top down, are what counts. */
-	if (vma) {
-		if (vm_start_gap(vma) < gap_end)
-			gap_end = vm_start_gap(vma);
-		vma = vma_prev(vma);
-	} else if (!list_empty(&mm->mmap_list)) {
-		vma = list_entry(mm->mmap_list.prev, struct vm_area_struct, vm_list);
-	}
-	for (;;) {
-		uint64_t gap_start = vma && vma->vm_end > low ? vma->vm_end : low;
-
-		if (gap_end > gap_start && gap_end - gap_start >= len)
-			return (long)(gap_end - len);
-		if (!vma)
-			return -ENOMEM;
-		if (vm_start_gap(vma) < gap_end)
-			gap_end = vm_start_gap(vma);
-		if (gap_end <= low)
-			return -ENOMEM;
-		vma = vma_prev(vma);
-	}
+	if (start < low)
+		start = low;
+	if (end > high)
+		end = high;
+	if (end <= start || end - start < len)
+		return false;
+	*addr = is_topdown ? end - len : start;
+	return true;
 }
 
-/* The lowest len bytes in [low, high) that no area claims. */
-static long unmapped_area(struct mm_struct *mm, uint64_t len, uint64_t low, uint64_t high)
+/*
+ * The gap just below each area (vma.c keeps the largest of every subtree in
+ * rb_subtree_gap): an in-order walk, high to low or low to high, that skips
+ * subtrees whose largest gap is too small and subtrees wholly outside
+ * [low, high). A subtree inside the range with a large enough gap always
+ * holds a fit, so only the walks along the two ends of the range turn back:
+ * O(log n).
+ */
+static bool search_gaps(struct rb_node *node, uint64_t len, uint64_t low, uint64_t high,
+			bool is_topdown, uint64_t *addr)
 {
-	struct vm_area_struct *vma;
-	uint64_t gap_start;
+	struct vm_area_struct *vma, *prev;
+	bool is_left_useful, is_right_useful;
+
+	if (!node)
+		return false;
+	vma = rb_entry(node, struct vm_area_struct, vm_rb);
+	if (vma->rb_subtree_gap < len)
+		return false;
+	/* Gaps on the left end by vma's start; those on the right begin at
+	 * or after its end. */
+	is_left_useful = vma->vm_start >= low + len;
+	is_right_useful = vma->vm_end + len <= high;
+	prev = vma_prev(vma);
+	if (is_topdown) {
+		return (is_right_useful &&
+			search_gaps(node->rb_right, len, low, high, true, addr)) ||
+		       range_fit(prev ? prev->vm_end : 0, vm_start_gap(vma), len, low, high, true,
+				 addr) ||
+		       (is_left_useful && search_gaps(node->rb_left, len, low, high, true, addr));
+	}
+	return (is_left_useful && search_gaps(node->rb_left, len, low, high, false, addr)) ||
+	       range_fit(prev ? prev->vm_end : 0, vm_start_gap(vma), len, low, high, false, addr) ||
+	       (is_right_useful && search_gaps(node->rb_right, len, low, high, false, addr));
+}
+
+/* The highest (is_topdown) or lowest len bytes in [low, high) that no area
+ * claims, or -ENOMEM. */
+static long unmapped_area(struct mm_struct *mm, uint64_t len, uint64_t low, uint64_t high,
+			  bool is_topdown)
+{
+	uint64_t above_last = 0, addr;
 
 	if (low < MMAP_MIN_ADDR)
 		low = MMAP_MIN_ADDR;
 	if (high < low || high - low < len)
 		return -ENOMEM;
-	gap_start = low;
-	for (vma = find_vma(mm, low);; vma = vma_next(vma)) {
-		uint64_t gap_end = vma && vm_start_gap(vma) < high ? vm_start_gap(vma) : high;
-
-		if (gap_end > gap_start && gap_end - gap_start >= len)
-			return (long)gap_start;
-		if (!vma)
-			return -ENOMEM;
-		if (vma->vm_end > gap_start)
-			gap_start = vma->vm_end;
-		if (gap_start >= high)
-			return -ENOMEM;
-	}
+	/* The space above the last area is no area's gap. */
+	if (!list_empty(&mm->mmap_list))
+		above_last = list_entry(mm->mmap_list.prev, struct vm_area_struct, vm_list)->vm_end;
+	if (is_topdown && range_fit(above_last, UINT64_MAX, len, low, high, true, &addr))
+		return (long)addr;
+	if (search_gaps(mm->mm_rb.rb_node, len, low, high, is_topdown, &addr))
+		return (long)addr;
+	if (!is_topdown && range_fit(above_last, UINT64_MAX, len, low, high, false, &addr))
+		return (long)addr;
+	return -ENOMEM;
 }
 
 /* Linux's x86-64 arch_get_unmapped_area(): the hint if free, else bottom-up. */
@@ -148,7 +164,7 @@ static long get_area_bottomup(struct mm_struct *mm, uint64_t addr, uint64_t len,
 		if (!vma || addr + len <= vm_start_gap(vma))
 			return (long)addr;
 	}
-	return unmapped_area(mm, len, begin, end);
+	return unmapped_area(mm, len, begin, end, false);
 }
 
 long get_unmapped_area(struct mm_struct *mm, uint64_t addr, uint64_t len, int flags)
@@ -176,7 +192,7 @@ long get_unmapped_area(struct mm_struct *mm, uint64_t addr, uint64_t len, int fl
 				return (long)hint;
 		}
 	}
-	found = unmapped_area_topdown(mm, len, PAGE_SIZE, mm->mmap_base);
+	found = unmapped_area(mm, len, PAGE_SIZE, mm->mmap_base, true);
 	if (found >= 0)
 		return found;
 	return get_area_bottomup(mm, addr, len, TASK_UNMAPPED_BASE, TASK_SIZE);

@@ -155,10 +155,7 @@ long vm_mremap(struct mm_struct *mm, uint64_t addr, uint64_t old_len, uint64_t n
 	if (err)
 		return err;
 	if (old_len == vma->vm_end - addr && is_expandable(mm, vma, new_len - old_len)) {
-		uint64_t delta = new_len - old_len;
-
-		vma->vm_end += delta;
-		vm_stat_account(mm, vma->vm_flags, (int64_t)(delta >> PAGE_SHIFT));
+		vma_resize(mm, vma, vma->vm_start, vma->vm_end + new_len - old_len);
 		vma_merge_neighbours(mm, vma);
 		return (long)addr;
 	}

@@ -1,10 +1,32 @@
 /* The areas of an address space: a red-black tree by start address for
- * O(log n) lookups and a list in the same order for walking neighbours;
- * splitting, merging and the counters that follow the areas. */
+ * O(log n) lookups, augmented with the largest free gap in each subtree for
+ * O(log n) free-space searches, and a list in the same order for walking
+ * neighbours; splitting, merging, resizing and the counters that follow the
+ * areas. */
 #include <vitro/fs.h>
 #include <vitro/slab.h>
 
 #include "internal.h"
+
+/* The free gap just below vma: from the end of the area before it (or 0) to
+ * where vma's claim starts. The list must be in order; the tree need not be. */
+static uint64_t vma_own_gap(struct vm_area_struct *vma)
+{
+	const struct vm_area_struct *prev = vma_prev(vma);
+	uint64_t gap_start = prev ? prev->vm_end : 0, gap_end = vm_start_gap(vma);
+
+	return gap_end > gap_start ? gap_end - gap_start : 0;
+}
+
+RB_DECLARE_CALLBACKS_MAX(static, vma_gap_callbacks, struct vm_area_struct, vm_rb, uint64_t,
+			 rb_subtree_gap, vma_own_gap);
+
+/* vma's own gap changed (its start, its flags or the area before it did). */
+static void vma_gap_update(struct vm_area_struct *vma)
+{
+	if (vma)
+		vma_gap_callbacks.propagate(&vma->vm_rb, NULL);
+}
 
 struct vm_area_struct *vma_alloc(struct mm_struct *mm)
 {
@@ -60,36 +82,69 @@ void vm_stat_account(struct mm_struct *mm, uint64_t vm_flags, int64_t nr_pages)
 
 void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 {
-	struct rb_node **link = &mm->mm_rb.rb_node, *parent = NULL, *next;
+	struct rb_node **link = &mm->mm_rb.rb_node, *parent = NULL;
+	struct vm_area_struct *next = NULL;
 
 	while (*link) {
+		struct vm_area_struct *at = rb_entry(*link, struct vm_area_struct, vm_rb);
+
 		parent = *link;
-		if (vma->vm_start < rb_entry(parent, struct vm_area_struct, vm_rb)->vm_start)
+		if (vma->vm_start < at->vm_start) {
+			next = at; /* the last turn left is at the successor */
 			link = &parent->rb_left;
-		else
+		} else {
 			link = &parent->rb_right;
+		}
 	}
-	rb_link_node(&vma->vm_rb, parent, link);
-	rb_insert_color(&vma->vm_rb, &mm->mm_rb);
-	next = rb_next(&vma->vm_rb);
-	if (next)
-		list_add_tail(&vma->vm_list,
-			      &rb_entry(next, struct vm_area_struct, vm_rb)->vm_list);
-	else
-		list_add_tail(&vma->vm_list, &mm->mmap_list);
+	/*
+	 * Gaps are measured from the area before, so the list comes first,
+	 * then next's smaller gap goes up a tree that is otherwise in step;
+	 * then vma joins as a leaf with its own gap, and the rotations that
+	 * rebalance the tree carry values that are all current.
+	 */
+	list_add_tail(&vma->vm_list, next ? &next->vm_list : &mm->mmap_list);
 	vma->vm_mm = mm;
+	vma_gap_update(next);
+	rb_link_node(&vma->vm_rb, parent, link);
+	vma->rb_subtree_gap = vma_own_gap(vma);
+	vma_gap_callbacks.propagate(parent, NULL);
+	rb_insert_augmented(&vma->vm_rb, &mm->mm_rb, &vma_gap_callbacks);
 	mm->map_count++;
 	vm_stat_account(mm, vma->vm_flags, (int64_t)vma_pages(vma));
 }
 
 void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 {
-	rb_erase(&vma->vm_rb, &mm->mm_rb);
+	struct vm_area_struct *next = vma_next(vma);
+
+	/* The tree stays in step with vma still in the list (next's gap
+	 * measured from vma); then next's gap grows. */
+	rb_erase_augmented(&vma->vm_rb, &mm->mm_rb, &vma_gap_callbacks);
 	RB_CLEAR_NODE(&vma->vm_rb);
 	list_del(&vma->vm_list);
 	list_init(&vma->vm_list);
+	vma_gap_update(next);
 	mm->map_count--;
 	vm_stat_account(mm, vma->vm_flags, -(int64_t)vma_pages(vma));
+}
+
+void vma_resize(struct mm_struct *mm, struct vm_area_struct *vma, uint64_t start, uint64_t end)
+{
+	int64_t nr_pages = (int64_t)((end - start) >> PAGE_SHIFT) - (int64_t)vma_pages(vma);
+	bool is_start_moved = start != vma->vm_start, is_end_moved = end != vma->vm_end;
+
+	/* Each page keeps its offset in the backing: vm_pgoff follows the start. */
+	if (start < vma->vm_start)
+		vma->vm_pgoff -= (vma->vm_start - start) >> PAGE_SHIFT;
+	else
+		vma->vm_pgoff += (start - vma->vm_start) >> PAGE_SHIFT;
+	vma->vm_start = start;
+	vma->vm_end = end;
+	vm_stat_account(mm, vma->vm_flags, nr_pages);
+	if (is_start_moved)
+		vma_gap_update(vma);
+	if (is_end_moved)
+		vma_gap_update(vma_next(vma));
 }
 
 struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr)
@@ -156,8 +211,7 @@ int vma_split(struct mm_struct *mm, struct vm_area_struct *vma, uint64_t addr,
 		return -ENOMEM;
 	new->vm_start = addr;
 	new->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
-	vm_stat_account(mm, vma->vm_flags, -(int64_t)((vma->vm_end - addr) >> PAGE_SHIFT));
-	vma->vm_end = addr;
+	vma_resize(mm, vma, vma->vm_start, addr);
 	vma_link(mm, new);
 	*high = new;
 	return 0;
@@ -174,11 +228,10 @@ static bool can_merge(const struct vm_area_struct *low, const struct vm_area_str
 static void merge_into(struct mm_struct *mm, struct vm_area_struct *low,
 		       struct vm_area_struct *high)
 {
-	uint64_t nr_pages = vma_pages(high);
+	uint64_t end = high->vm_end;
 
 	vma_unlink(mm, high);
-	low->vm_end = high->vm_end;
-	vm_stat_account(mm, low->vm_flags, (int64_t)nr_pages);
+	vma_resize(mm, low, low->vm_start, end);
 	vma_free(high);
 }
 
@@ -201,6 +254,7 @@ void vma_set_flags(struct mm_struct *mm, struct vm_area_struct *vma, uint64_t vm
 	vma->vm_flags = vm_flags;
 	vma->vm_page_prot = vm_get_page_prot(vm_flags);
 	vm_stat_account(mm, vma->vm_flags, (int64_t)vma_pages(vma));
+	vma_gap_update(vma); /* a stack's claim includes its guard gap */
 }
 
 int vma_modify_flags(struct mm_struct *mm, struct vm_area_struct *vma, uint64_t start, uint64_t end,

@@ -87,6 +87,10 @@ struct vm_area_struct {
 	struct shared_anon *vm_shared_anon; /* MAP_SHARED | MAP_ANONYMOUS pages */
 	struct mm_struct *vm_mm;
 	struct rb_node vm_rb; /* in mm->mm_rb, by address */
+	/* The largest free gap just below an area of this subtree (between an
+	 * area's start, less a stack's guard gap, and the end of the area
+	 * before it): free-space searches skip subtrees too small. */
+	uint64_t rb_subtree_gap;
 	struct list_head vm_list; /* in mm->mmap_list, by address */
 };
 
@@ -99,7 +103,7 @@ enum mm_counter {
 };
 
 struct mm_struct {
-	struct rb_root mm_rb; /* the areas, by address: O(log n) lookups */
+	struct rb_root mm_rb; /* the areas, by address: O(log n) lookups and searches */
 	struct list_head mmap_list; /* the same areas in address order */
 	int map_count; /* areas */
 	struct pgtable pgtable; /* the user half; the kernel half is the kernel's */

@@ -24,7 +24,9 @@
 
 /* An empty address space (no areas; the user half of its page tables empty,
  * the kernel half filled by arch_mm_init_pgd()) with one user and one count,
- * or NULL when out of memory. */
+ * mmap_base DEFAULT_MMAP_BASE and stack_rlimit DEFAULT_STACK_RLIMIT (exec may
+ * change both, and sets start_brk/brk and the other layout fields), or NULL
+ * when out of memory. */
 struct mm_struct *mm_alloc(void);
 
 /* users: tasks running in the mm. The last mmput() frees every area, page,
@@ -61,17 +63,21 @@ struct vm_area_struct *vma_prev(struct vm_area_struct *vma);
 /* --- the system calls, in Linux's terms ----------------------------------- */
 
 /*
- * mmap: maps [addr, addr + len) (addr chosen unless MAP_FIXED or
- * MAP_FIXED_NOREPLACE; a free hint is taken as it is) with PROT_* rights, and
- * returns the address or -errno. file (NULL with MAP_ANONYMOUS) must be a
+ * mmap: maps [addr, addr + len) with PROT_* rights and returns the address or
+ * -errno. Without MAP_FIXED (or MAP_FIXED_NOREPLACE, which fails with -EEXIST
+ * instead of replacing) addr is a hint, used (rounded down to a page, raised
+ * to MMAP_MIN_ADDR) if free; else the highest free space below mmap_base, or
+ * the lowest above TASK_UNMAPPED_BASE, or in [1 GiB, 2 GiB) with MAP_32BIT.
+ * file (NULL with MAP_ANONYMOUS; the area takes its own reference) must be a
  * regular file opened for reading; pgoff is the file offset in pages (the
  * syscall checks the byte offset's alignment). Anonymous and private file
  * mappings work; MAP_SHARED | MAP_ANONYMOUS memory is shared with the
  * children; MAP_SHARED of a file opened read-only maps, as on Linux, like a
  * private mapping that can never be written (no page cache here yet, so its
  * pages are copies read when first touched); MAP_SHARED of a file opened for
- * writing gives -ENODEV for now. Nothing is mapped until touched, but with
- * MAP_POPULATE.
+ * writing gives -ENODEV for now, MAP_HUGETLB -ENOMEM (-EINVAL with a file).
+ * MAP_STACK, MAP_NORESERVE and MAP_UNINITIALIZED are accepted; nothing is
+ * mapped until touched, but with MAP_POPULATE (or MAP_LOCKED).
  */
 long vm_mmap(struct mm_struct *mm, uint64_t addr, uint64_t len, int prot, int flags,
 	     struct file *file, uint64_t pgoff);
@@ -91,12 +97,14 @@ long vm_mremap(struct mm_struct *mm, uint64_t old_addr, uint64_t old_len, uint64
  * returns the old break (Linux's semantics). new_brk below mm->start_brk
  * queries the break. */
 long vm_brk(struct mm_struct *mm, uint64_t new_brk);
-/* madvise: MADV_DONTNEED (and MADV_FREE) drop the pages, so private anonymous
- * memory reads zeros and private file mappings the file again, while shared
- * anonymous memory keeps its contents; MADV_REMOVE frees shared anonymous
- * pages; MADV_DONTFORK/DOFORK, WIPEONFORK/KEEPONFORK, DONTDUMP/DODUMP set
- * area flags; MADV_POPULATE_READ/WRITE fault pages in; the other advice
- * Linux knows is accepted and ignored. */
+/* madvise: MADV_DONTNEED (and MADV_FREE, on private anonymous memory) drop
+ * the pages, so private anonymous memory reads zeros and private file
+ * mappings the file again, while shared anonymous memory keeps its contents;
+ * MADV_DONTFORK/DOFORK, WIPEONFORK/KEEPONFORK, DONTDUMP/DODUMP set area
+ * flags; MADV_POPULATE_READ/WRITE fault pages in; MADV_REMOVE gives
+ * -EOPNOTSUPP where Linux would free shared pages (no reverse map yet to
+ * find every mapper); the other advice Linux knows is accepted and ignored,
+ * unknown advice is -EINVAL. Holes give -ENOMEM after the rest is done. */
 int vm_madvise(struct mm_struct *mm, uint64_t addr, uint64_t len, int advice);
 
 /* --- page faults ----------------------------------------------------------- */
@@ -169,13 +177,15 @@ void vma_get_rss(struct vm_area_struct *vma, struct vma_rss *rss);
 /* --- hooks the arch code provides ------------------------------------------ */
 
 /* Fills the kernel half of mm's new page-table root (PML4 entries 256-511)
- * from the kernel's. Host builds: tests/unit provides one that does nothing. */
+ * from the kernel's. Until arch/x86 defines it, a weak stand-in
+ * (mm/arch_hooks.c) panics; host builds: tests/unit/mm_world.c. */
 void arch_mm_init_pgd(struct mm_struct *mm);
 
 /* Invalidates [start, end) of mm in the TLB (and paging-structure caches) of
  * every CPU that may hold entries of mm, before this returns. Called after
  * entries were changed or removed and before the pages or page tables they
- * pointed to are freed. */
+ * pointed to are freed. Until arch/x86 defines it, a weak stand-in flushes
+ * the range on every CPU (flush_tlb_kernel_range). */
 void flush_tlb_mm_range(struct mm_struct *mm, uint64_t start, uint64_t end);
 
 /* Bits user PTEs may carry: the arch code clears PTE_NX when the CPU has no
