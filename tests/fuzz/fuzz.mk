@@ -11,7 +11,7 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O1 -g \
 FUZZ_KERNEL_CFLAGS := -DVITRO_HOST_BUILD -Iguest/kernel/include
 
 FUZZ_TARGETS := fuzz_elf_pvh fuzz_uart fuzz_dtb fuzz_cli fuzz_trace_ring fuzz_gdb_packet fuzz_trace_read \
-	fuzz_cpio
+	fuzz_cpio fuzz_virtq
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 fuzz_objs = $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(1))
 
@@ -22,6 +22,8 @@ $(FUZZ_DIR)/fuzz_uart: $(call fuzz_objs,tests/fuzz/fuzz_uart.c vmm/devices/uart.
 $(FUZZ_DIR)/fuzz_dtb: $(call fuzz_objs,tests/fuzz/fuzz_dtb.c guest/kernel/lib/dtb.c)
 $(FUZZ_DIR)/fuzz_cpio: $(call fuzz_objs,tests/fuzz/fuzz_cpio.c guest/kernel/fs/cpio.c \
 	guest/kernel/lib/format.c)
+$(FUZZ_DIR)/fuzz_virtq: $(call fuzz_objs,tests/fuzz/fuzz_virtq.c vmm/virtio/virtqueue.c \
+	vmm/guest_mem.c)
 $(FUZZ_DIR)/fuzz_cli: $(call fuzz_objs,tests/fuzz/fuzz_cli.c vmm/cli.c vmm/error.c \
 	vmm/trace/event_desc.c)
 $(FUZZ_DIR)/fuzz_trace_ring: $(call fuzz_objs,tests/fuzz/fuzz_trace_ring.c \
