@@ -99,7 +99,7 @@ static int disk_lock(struct disk *disk, struct vitro_error *err)
 	if (errno == EAGAIN || errno == EACCES)
 		return vitro_error_set(
 			err, -EBUSY,
-			"%s: in use by another VM (it holds the image's lock; stop it, or attach the image read-only in both with ,ro)",
+			"%s: in use by another VM, or by another --disk of this one (the image is locked; stop the other user, or attach it read-only everywhere with ,ro)",
 			disk->path);
 	return vitro_error_set(err, -errno, "%s: cannot lock the image: %s", disk->path,
 			       strerror(errno));
