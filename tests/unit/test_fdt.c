@@ -282,8 +282,9 @@ static void test_fdt_describes_each_virtio_mmio_transport(void)
 	EXPECT_EQ(prop_cell(dev, "interrupts", 4), 6);
 	reg = fdt_getprop(fdt_buf, dev, "reg", &len);
 	if (EXPECT_TRUE(reg != NULL) && EXPECT_EQ(len, 16)) {
-		EXPECT_EQ(fdt64_to_cpu(reg[0]), 0xfeb00200ull);
-		EXPECT_EQ(fdt64_to_cpu(reg[1]), 0x200);
+		/* Properties are only 4-byte aligned: fdt64_ld, not a plain load. */
+		EXPECT_EQ(fdt64_ld(&reg[0]), 0xfeb00200ull);
+		EXPECT_EQ(fdt64_ld(&reg[1]), 0x200);
 	}
 }
 
