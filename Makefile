@@ -11,7 +11,7 @@ VERSION := $(shell cat VERSION)$(shell git describe --always --dirty 2>/dev/null
 
 HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g \
 	-fno-strict-aliasing -MMD -MP
-HOST_LDLIBS := -lfdt -lpthread
+HOST_LDLIBS := -lfdt -luring -lpthread
 
 .DEFAULT_GOAL := all
 .PHONY: all run test test-binaries fuzz bench format format-check clean deps

@@ -19,6 +19,17 @@
 #define GUEST_EXIT_TEST_FAILED 1
 #define GUEST_EXIT_PANIC 4
 
+/* virtio-mmio transports (version 2), where QEMU's microvm has them: slot i
+ * at MACHINE_VIRTIO_MMIO_BASE + i * MACHINE_VIRTIO_MMIO_SIZE, on IOAPIC pin
+ * (GSI) MACHINE_VIRTIO_MMIO_FIRST_IRQ + i, edge-triggered and active-high
+ * like the ISA interrupts below 16. vitro fills slots from 0 up and announces
+ * each in the device tree and as virtio_mmio.device=SIZE@BASE:IRQ on the
+ * command line. */
+#define MACHINE_VIRTIO_MMIO_BASE 0xfeb00000ull
+#define MACHINE_VIRTIO_MMIO_SIZE 0x200
+#define MACHINE_VIRTIO_MMIO_FIRST_IRQ 5
+#define MACHINE_VIRTIO_MMIO_SLOTS 8
+
 #define MACHINE_IOAPIC_BASE 0xfec00000ull
 #define MACHINE_LAPIC_BASE 0xfee00000ull
 

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@ const char cli_usage[] =
 	"                 [--initrd FILE] [--trace FILE [--trace-format FMT]\n"
 	"                 [--trace-events LIST] [--trace-buffer SIZE]]\n"
 	"                 [--gdb PORT [--gdb-wait]]\n"
+	"                 [--disk PATH[,ro][,queues=N][,cache=none|writeback]]...\n"
 	"       vitro trace report FILE | vitro trace timeline FILE -o OUT.svg\n"
 	"       vitro --help | --version\n"
 	"\n"
@@ -35,6 +37,10 @@ const char cli_usage[] =
 	"                  is a thread, attaching stops the guest\n"
 	"  --gdb-wait      hold the guest at its first instruction until gdb\n"
 	"                  attaches\n"
+	"  --disk PATH[,ro][,queues=N][,cache=none|writeback]\n"
+	"                  a virtio-blk disk on the image file or block device\n"
+	"                  PATH (repeatable, up to 8): ro read-only, N queues\n"
+	"                  (default: one per vCPU), cache=none for O_DIRECT\n"
 	"\n"
 	"Console: the guest's serial port is this terminal; Ctrl-A x quits.\n"
 	"Exit status: the value the guest wrote to port 0xf4, 2 for bad input,\n"
@@ -121,6 +127,66 @@ static int parse_gdb_port(const char *text, uint16_t *port)
 	return 0;
 }
 
+#define DISK_USAGE "--disk PATH[,ro][,queues=N][,cache=none|writeback]"
+
+/* One option of --disk, name the len bytes at name (not terminated). */
+static int parse_disk_option(const char *spec, const char *name, size_t len,
+			     struct disk_config *disk, struct vitro_error *err)
+{
+	unsigned long queues;
+	char number[16];
+
+	if (len == 2 && !strncmp(name, "ro", len)) {
+		disk->is_read_only = true;
+	} else if (len == 10 && !strncmp(name, "cache=none", len)) {
+		disk->is_direct = true;
+	} else if (len == 15 && !strncmp(name, "cache=writeback", len)) {
+		disk->is_direct = false;
+	} else if (len > 7 && !strncmp(name, "queues=", 7)) {
+		snprintf(number, sizeof(number), "%.*s", (int)(len - 7), name + 7);
+		if (len - 7 >= sizeof(number) ||
+		    parse_uint(number, VITRO_DISK_MAX_QUEUES, &queues) || !queues)
+			return vitro_error_set(err, -EINVAL,
+					       "--disk %s: queues=%.*s is not 1 to %d", spec,
+					       (int)(len - 7), name + 7, VITRO_DISK_MAX_QUEUES);
+		disk->nr_queues = queues;
+	} else {
+		return vitro_error_set(err, -EINVAL,
+				       "--disk %s: unknown option '%.*s' (use " DISK_USAGE ")",
+				       spec, (int)len, name);
+	}
+	return 0;
+}
+
+/* --disk PATH[,OPTION]...: the path runs to the first comma. */
+static int parse_disk(const char *spec, struct run_config *cfg, struct vitro_error *err)
+{
+	size_t path_len = strcspn(spec, ",");
+	struct disk_config *disk;
+	const char *option;
+	int rc;
+
+	if (cfg->nr_disks == VITRO_MAX_DISKS)
+		return vitro_error_set(err, -EINVAL, "--disk %s: at most %d disks", spec,
+				       VITRO_MAX_DISKS);
+	if (!path_len)
+		return vitro_error_set(err, -EINVAL,
+				       "--disk '%s': no image file (use " DISK_USAGE ")", spec);
+	if (path_len >= VITRO_DISK_PATH_MAX)
+		return vitro_error_set(err, -EINVAL, "--disk: a path of %zu bytes is too long",
+				       path_len);
+	disk = &cfg->disks[cfg->nr_disks];
+	memset(disk, 0, sizeof(*disk));
+	memcpy(disk->path, spec, path_len);
+	for (option = spec + path_len; *option; option += strcspn(option + 1, ",") + 1) {
+		rc = parse_disk_option(spec, option + 1, strcspn(option + 1, ","), disk, err);
+		if (rc)
+			return rc;
+	}
+	cfg->nr_disks++;
+	return 0;
+}
+
 /* Matches argv[*i] against --name; returns the value (from "=VALUE" or the
  * next argument) or NULL when this is not the option. *missing is set when
  * the option is present but has no value. */
@@ -189,6 +255,8 @@ static int parse_run_option(int argc, char **argv, int *i, struct run_config *cf
 				err, -EINVAL,
 				"--trace-buffer %s: not a size (a power of two such as 1M or 4M)",
 				v);
+	} else if ((v = option_value(argc, argv, i, "--disk", &missing))) {
+		return parse_disk(v, cfg, err);
 	} else if (!strcmp(arg, "--gdb-wait")) {
 		cfg->gdb_wait = true;
 	} else if ((v = option_value(argc, argv, i, "--gdb", &missing))) {

@@ -13,6 +13,17 @@
 #define VITRO_DEFAULT_MEM_BYTES (256ull << 20)
 #define VITRO_MIN_MEM_BYTES (8ull << 20)
 #define VITRO_CMDLINE_MAX 4096
+#define VITRO_MAX_DISKS 8 /* the machine's virtio-mmio slots */
+#define VITRO_DISK_MAX_QUEUES 64
+#define VITRO_DISK_PATH_MAX 4096
+
+/* --disk PATH[,ro][,queues=N][,cache=none|writeback] */
+struct disk_config {
+	char path[VITRO_DISK_PATH_MAX];
+	bool is_read_only;
+	bool is_direct; /* cache=none: O_DIRECT, around the host page cache */
+	unsigned int nr_queues; /* 0: one per vCPU */
+};
 
 enum cli_command {
 	CLI_CMD_RUN,
@@ -29,6 +40,8 @@ struct run_config {
 	struct trace_options trace; /* trace.path NULL: not traced */
 	uint16_t gdb_port; /* --gdb PORT on 127.0.0.1; 0: no gdb stub */
 	bool gdb_wait; /* --gdb-wait: hold the guest until gdb attaches */
+	struct disk_config disks[VITRO_MAX_DISKS]; /* in command-line order */
+	unsigned int nr_disks;
 	struct timespec start_time; /* CLOCK_MONOTONIC when vitro started */
 };
 

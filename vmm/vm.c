@@ -26,6 +26,7 @@
 #include "kvm/kvm.h"
 #include "kvm/vcpu.h"
 #include "trace/recorder.h"
+#include "vm_disks.h"
 
 #define VCPU_KICK_SIGNAL SIGUSR1
 
@@ -46,6 +47,8 @@ struct vm {
 	int exit_status;
 
 	struct trace_recorder *trace; /* NULL unless --trace */
+
+	struct vm_disks disks; /* --disk */
 
 	struct boot_result boot; /* where the loader put the kernel */
 	struct gdb_stub *gdb; /* NULL unless --gdb */
@@ -414,15 +417,21 @@ static uint64_t vm_guest_tsc_at_start(struct vm *vm, const struct run_config *cf
 static int vm_load_guest(struct vm *vm, const struct run_config *cfg, struct vitro_error *err)
 {
 	struct boot_inputs in = {
-		.cmdline = cfg->cmdline,
 		.nr_cpus = cfg->nr_cpus,
 		.tsc_khz = vcpu_tsc_khz(&vm->vcpus[0]),
+		.virtio_mmio = vm->disks.slots,
+		.nr_virtio_mmio = vm->disks.nr_disks,
 	};
 	struct vitro_error boot_err = { "" };
 	struct boot_result out;
 	uint8_t *kernel = NULL, *initrd = NULL;
+	char cmdline[VITRO_CMDLINE_MAX];
 	int rc;
 
+	rc = vm_disks_cmdline(&vm->disks, cfg->cmdline, cmdline, sizeof(cmdline), err);
+	if (rc)
+		return rc;
+	in.cmdline = cmdline;
 	rc = file_read_all(cfg->kernel_path, "--kernel", cfg->mem_bytes, &kernel, &in.kernel_size,
 			   err);
 	if (rc)
@@ -495,6 +504,9 @@ static void vm_destroy(struct vm *vm)
 		vcpu_destroy(&vm->vcpus[i]);
 	}
 	free(vm->vcpus);
+	/* With the vCPUs gone but guest RAM still mapped: disk I/O in flight
+	 * writes into it until the device stops. */
+	vm_disks_destroy(&vm->disks);
 	kvm_close(&vm->kvm);
 }
 
@@ -554,12 +566,14 @@ int vm_run(const struct run_config *cfg, const char *kvm_path, struct vitro_erro
 	pthread_mutex_init(&vm->stop_lock, NULL);
 	pthread_cond_init(&vm->stop_cond, NULL);
 
-	rc = kvm_open(&vm->kvm, kvm_path, err);
+	rc = vm_disks_open(&vm->disks, cfg, err);
+	rc = rc ?: kvm_open(&vm->kvm, kvm_path, err);
 	rc = rc ?: vm_check_config(cfg, &vm->kvm, err);
 	rc = rc ?: vm_create_trace(vm, cfg, &trace_region, err);
 	rc = rc ?: kvm_vm_create(&vm->kvm, cfg->mem_bytes, &trace_region, vm->trace ? 1 : 0, err);
 	rc = rc ?: vm_create_vcpus(vm, cfg, err);
 	rc = rc ?: vm_add_devices(vm, err);
+	rc = rc ?: vm_disks_attach(&vm->disks, &vm->kvm, &vm->mmio, cfg->nr_cpus, err);
 	rc = rc ?: vm_load_guest(vm, cfg, err);
 	rc = rc ?: vm_gdb_create(vm, cfg, err);
 	if (rc)

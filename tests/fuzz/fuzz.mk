@@ -11,7 +11,7 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O1 -g \
 FUZZ_KERNEL_CFLAGS := -DVITRO_HOST_BUILD -Iguest/kernel/include
 
 FUZZ_TARGETS := fuzz_elf_pvh fuzz_uart fuzz_dtb fuzz_cli fuzz_trace_ring fuzz_gdb_packet fuzz_trace_read \
-	fuzz_cpio fuzz_elf_image
+	fuzz_cpio fuzz_elf_image fuzz_virtq fuzz_virtio_blk
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 fuzz_objs = $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(1))
 
@@ -24,6 +24,12 @@ $(FUZZ_DIR)/fuzz_cpio: $(call fuzz_objs,tests/fuzz/fuzz_cpio.c guest/kernel/fs/c
 	guest/kernel/lib/format.c)
 $(FUZZ_DIR)/fuzz_elf_image: $(call fuzz_objs,tests/fuzz/fuzz_elf_image.c \
 	guest/kernel/kernel/elf_image.c guest/kernel/lib/format.c)
+$(FUZZ_DIR)/fuzz_virtq: $(call fuzz_objs,tests/fuzz/fuzz_virtq.c vmm/virtio/virtqueue.c \
+	vmm/guest_mem.c)
+$(FUZZ_DIR)/fuzz_virtio_blk: $(call fuzz_objs,tests/fuzz/fuzz_virtio_blk.c \
+	vmm/devices/virtio_blk.c $(addprefix vmm/virtio/,virtqueue.c mmio.c device.c) \
+	vmm/block/disk.c vmm/block/disk_queue.c vmm/iov.c vmm/guest_mem.c vmm/error.c)
+$(FUZZ_DIR)/fuzz_virtio_blk: FUZZ_LDLIBS := -luring -lpthread
 $(FUZZ_DIR)/fuzz_cli: $(call fuzz_objs,tests/fuzz/fuzz_cli.c vmm/cli.c vmm/error.c \
 	vmm/trace/event_desc.c)
 $(FUZZ_DIR)/fuzz_trace_ring: $(call fuzz_objs,tests/fuzz/fuzz_trace_ring.c \
@@ -37,7 +43,7 @@ $(FUZZ_DIR)/fuzz_trace_read: $(call fuzz_objs,tests/fuzz/fuzz_trace_read.c \
 	vmm/files.c vmm/error.c)
 
 $(FUZZ_BINS):
-	$(CLANG) $(FUZZ_SANITIZE) -o $@ $^
+	$(CLANG) $(FUZZ_SANITIZE) -o $@ $^ $(FUZZ_LDLIBS)
 
 $(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(@D)

@@ -333,6 +333,68 @@ static void test_cli_rejects_gdb_ports_outside_1_to_65535(void)
 	EXPECT_CONTAINS(r.err.msg, "--gdb needs a value");
 }
 
+static void test_cli_disk_takes_path_and_options(void)
+{
+	struct parse_result r = PARSE("--disk", "a.img", "--disk=/x/b.img,ro,queues=4,cache=none",
+				      "--disk", "c.img,cache=none,cache=writeback");
+
+	EXPECT_EQ(r.rc, 0);
+	EXPECT_EQ(r.cfg.nr_disks, 3);
+	EXPECT_STR(r.cfg.disks[0].path, "a.img");
+	EXPECT_FALSE(r.cfg.disks[0].is_read_only);
+	EXPECT_FALSE(r.cfg.disks[0].is_direct);
+	EXPECT_EQ(r.cfg.disks[0].nr_queues, 0); /* one per vCPU, decided later */
+	EXPECT_STR(r.cfg.disks[1].path, "/x/b.img");
+	EXPECT_TRUE(r.cfg.disks[1].is_read_only);
+	EXPECT_TRUE(r.cfg.disks[1].is_direct);
+	EXPECT_EQ(r.cfg.disks[1].nr_queues, 4);
+	EXPECT_STR(r.cfg.disks[2].path, "c.img");
+	EXPECT_FALSE(r.cfg.disks[2].is_direct); /* the last cache= wins */
+	EXPECT_EQ(PARSE("--disk", "d.img,queues=64").cfg.disks[0].nr_queues, 64);
+}
+
+static void test_cli_disk_refuses_bad_specs(void)
+{
+	static const struct {
+		const char *spec, *message;
+	} bad[] = {
+		{ "a.img,rw", "--disk a.img,rw: unknown option 'rw'" },
+		{ "a.img,", "unknown option ''" },
+		{ "a.img,queues=0", "queues=0 is not 1 to 64" },
+		{ "a.img,queues=65", "queues=65 is not 1 to 64" },
+		{ "a.img,queues=x", "queues=x is not 1 to 64" },
+		{ "a.img,queues=99999999999999999999", "is not 1 to 64" },
+		{ "a.img,cache=directsync", "unknown option 'cache=directsync'" },
+		{ ",ro", "no image file" },
+		{ "", "no image file" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct parse_result r = PARSE("--disk", (char *)bad[i].spec);
+
+		EXPECT_EQ(r.rc, -EINVAL);
+		EXPECT_CONTAINS(r.err.msg, bad[i].message);
+	}
+	EXPECT_CONTAINS(PARSE("--disk").err.msg, "--disk needs a value");
+}
+
+static void test_cli_disk_allows_eight_disks(void)
+{
+	struct parse_result eight =
+		PARSE("--disk", "1", "--disk", "2", "--disk", "3", "--disk", "4", "--disk", "5",
+		      "--disk", "6", "--disk", "7", "--disk", "8");
+	struct parse_result nine =
+		PARSE("--disk", "1", "--disk", "2", "--disk", "3", "--disk", "4", "--disk", "5",
+		      "--disk", "6", "--disk", "7", "--disk", "8", "--disk", "9");
+
+	EXPECT_EQ(eight.rc, 0);
+	EXPECT_EQ(eight.cfg.nr_disks, 8);
+	EXPECT_STR(eight.cfg.disks[7].path, "8");
+	EXPECT_EQ(nine.rc, -EINVAL);
+	EXPECT_CONTAINS(nine.err.msg, "--disk 9: at most 8 disks");
+}
+
 static CU_TestInfo cli_tests[] = {
 	UNIT_TEST(test_cli_defaults_without_arguments),
 	UNIT_TEST(test_cli_run_command_is_optional),
@@ -355,6 +417,9 @@ static CU_TestInfo cli_tests[] = {
 	UNIT_TEST(test_cli_requires_a_kernel_when_there_is_no_default),
 	UNIT_TEST(test_cli_gdb_takes_a_port_and_gdb_wait_needs_it),
 	UNIT_TEST(test_cli_rejects_gdb_ports_outside_1_to_65535),
+	UNIT_TEST(test_cli_disk_takes_path_and_options),
+	UNIT_TEST(test_cli_disk_refuses_bad_specs),
+	UNIT_TEST(test_cli_disk_allows_eight_disks),
 	CU_TEST_INFO_NULL,
 };
 

@@ -259,6 +259,35 @@ static void test_fdt_describes_com1_as_ns16550a_on_irq_4(void)
 	}
 }
 
+static void test_fdt_describes_each_virtio_mmio_transport(void)
+{
+	static const struct fdt_virtio_mmio devices[] = {
+		{ MACHINE_VIRTIO_MMIO_BASE, MACHINE_VIRTIO_MMIO_SIZE, 5 },
+		{ MACHINE_VIRTIO_MMIO_BASE + MACHINE_VIRTIO_MMIO_SIZE, MACHINE_VIRTIO_MMIO_SIZE,
+		  6 },
+	};
+	struct fdt_machine m = default_machine();
+	const fdt64_t *reg;
+	int dev, len;
+
+	if (!BUILD(&m))
+		return;
+	EXPECT_TRUE(fdt_path_offset(fdt_buf, "/virtio_mmio@feb00000") < 0);
+	m.virtio_mmio = devices;
+	m.nr_virtio_mmio = ARRAY_SIZE(devices);
+	if (!BUILD(&m) || node("/virtio_mmio@feb00000") < 0 ||
+	    (dev = node("/virtio_mmio@feb00200")) < 0)
+		return;
+	EXPECT_STR(prop_string(dev, "compatible"), "virtio,mmio");
+	EXPECT_EQ(prop_cell(dev, "interrupts", 4), 6);
+	reg = fdt_getprop(fdt_buf, dev, "reg", &len);
+	if (EXPECT_TRUE(reg != NULL) && EXPECT_EQ(len, 16)) {
+		/* Properties are only 4-byte aligned: fdt64_ld, not a plain load. */
+		EXPECT_EQ(fdt64_ld(&reg[0]), 0xfeb00200ull);
+		EXPECT_EQ(fdt64_ld(&reg[1]), 0x200);
+	}
+}
+
 static void test_fdt_build_fails_cleanly_in_too_small_buffer(void)
 {
 	struct vitro_error err = { "" };
@@ -287,6 +316,7 @@ static CU_TestInfo fdt_tests[] = {
 	UNIT_TEST(test_fdt_memory_reg_lists_both_ranges_around_mmio_hole),
 	UNIT_TEST(test_fdt_cpus_has_one_node_per_vcpu_with_reg_as_index),
 	UNIT_TEST(test_fdt_describes_com1_as_ns16550a_on_irq_4),
+	UNIT_TEST(test_fdt_describes_each_virtio_mmio_transport),
 	UNIT_TEST(test_fdt_build_fails_cleanly_in_too_small_buffer),
 	CU_TEST_INFO_NULL,
 };

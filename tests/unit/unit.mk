@@ -26,9 +26,10 @@ $(UNIT_OBJS): $(BUILD)/tests/unit/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(UNIT_CFLAGS) -c $< -o $@
 
-# vitro's library minus the KVM glue (vm.c, kvm/), which needs /dev/kvm and
-# is covered by the boot suite.
-UNIT_VMM_OBJS := $(filter-out $(BUILD)/host/vmm/vm.o $(BUILD)/host/vmm/kvm/%,$(VMM_LIB_OBJS))
+# vitro's library minus the KVM glue (vm.c, vm_disks.c, kvm/), which needs
+# /dev/kvm and is covered by the boot suite.
+UNIT_VMM_OBJS := $(filter-out $(BUILD)/host/vmm/vm.o $(BUILD)/host/vmm/vm_disks.o \
+	$(BUILD)/host/vmm/kvm/%,$(VMM_LIB_OBJS))
 
 $(UNIT_BIN): $(UNIT_OBJS) $(UNIT_VMM_OBJS)
 	$(CC) $(HOST_CFLAGS) -o $@ $^ -lcunit $(HOST_LDLIBS)

@@ -45,6 +45,8 @@ int boot_load_pvh(struct guest_mem *mem, const struct boot_inputs *in, struct bo
 		.tsc_khz = in->tsc_khz,
 		.tsc_at_vmm_start = in->tsc_at_vmm_start,
 		.trace = in->trace,
+		.virtio_mmio = in->virtio_mmio,
+		.nr_virtio_mmio = in->nr_virtio_mmio,
 	};
 	struct pvh_image image;
 	void *fdt;

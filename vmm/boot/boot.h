@@ -20,6 +20,8 @@ struct boot_inputs {
 	uint32_t tsc_khz;
 	uint64_t tsc_at_vmm_start;
 	struct fdt_trace_region trace; /* gpa 0: none */
+	const struct fdt_virtio_mmio *virtio_mmio; /* announced in the device tree */
+	unsigned int nr_virtio_mmio;
 };
 
 struct boot_result {

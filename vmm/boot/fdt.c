@@ -133,8 +133,24 @@ static int fdt_add_trace(void *fdt, const struct fdt_trace_region *t)
 	return rc ?: fdt_end_node(fdt);
 }
 
+/* Linux's device-tree binding for virtio-mmio: compatible "virtio,mmio",
+ * reg, interrupts. */
+static int fdt_add_virtio_mmio(void *fdt, const struct fdt_virtio_mmio *dev)
+{
+	char name[40];
+	int rc;
+
+	snprintf(name, sizeof(name), "virtio_mmio@%llx", (unsigned long long)dev->base);
+	rc = fdt_begin_node(fdt, name);
+	rc = rc ?: fdt_property_string(fdt, "compatible", "virtio,mmio");
+	rc = rc ?: fdt_prop_u64_pair(fdt, "reg", dev->base, dev->size);
+	rc = rc ?: fdt_property_u32(fdt, "interrupts", dev->irq);
+	return rc ?: fdt_end_node(fdt);
+}
+
 int fdt_build(void *buf, size_t buf_size, const struct fdt_machine *m, struct vitro_error *err)
 {
+	unsigned int i;
 	int rc;
 
 	rc = fdt_create(buf, buf_size);
@@ -150,6 +166,8 @@ int fdt_build(void *buf, size_t buf_size, const struct fdt_machine *m, struct vi
 	rc = rc ?: fdt_add_interrupt_controllers(buf);
 	rc = rc ?: fdt_add_isa(buf);
 	rc = rc ?: fdt_add_trace(buf, &m->trace);
+	for (i = 0; i < m->nr_virtio_mmio && !rc; i++)
+		rc = fdt_add_virtio_mmio(buf, &m->virtio_mmio[i]);
 	rc = rc ?: fdt_end_node(buf);
 	rc = rc ?: fdt_finish(buf);
 	rc = rc ?: fdt_pack(buf);

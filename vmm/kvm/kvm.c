@@ -154,6 +154,26 @@ int kvm_irq_line(struct kvm_vm *vm, unsigned int gsi, int level)
 	return ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq) < 0 ? -errno : 0;
 }
 
+int kvm_irqfd(struct kvm_vm *vm, int fd, unsigned int gsi)
+{
+	struct kvm_irqfd irqfd = { .fd = fd, .gsi = gsi };
+
+	return ioctl(vm->vm_fd, KVM_IRQFD, &irqfd) < 0 ? -errno : 0;
+}
+
+int kvm_ioeventfd(struct kvm_vm *vm, int fd, uint64_t addr, unsigned int len, uint64_t value)
+{
+	struct kvm_ioeventfd ioeventfd = {
+		.datamatch = value,
+		.addr = addr,
+		.len = len,
+		.fd = fd,
+		.flags = KVM_IOEVENTFD_FLAG_DATAMATCH,
+	};
+
+	return ioctl(vm->vm_fd, KVM_IOEVENTFD, &ioeventfd) < 0 ? -errno : 0;
+}
+
 void kvm_close(struct kvm_vm *vm)
 {
 	if (vm->mem.host)

@@ -36,6 +36,14 @@ int kvm_vm_create(struct kvm_vm *vm, uint64_t mem_bytes, const struct kvm_extra_
 /* Drives a GSI line of the in-kernel irqchip. */
 int kvm_irq_line(struct kvm_vm *vm, unsigned int gsi, int level);
 
+/* KVM_IRQFD: each write to the eventfd fd pulses GSI gsi (an edge), from
+ * any thread, without a system call into the VMM's vCPU threads. */
+int kvm_irqfd(struct kvm_vm *vm, int fd, unsigned int gsi);
+
+/* KVM_IOEVENTFD: a guest write of len bytes holding value to MMIO address
+ * addr signals the eventfd fd inside KVM instead of exiting to vitro. */
+int kvm_ioeventfd(struct kvm_vm *vm, int fd, uint64_t addr, unsigned int len, uint64_t value);
+
 void kvm_close(struct kvm_vm *vm);
 
 #endif
