@@ -1,11 +1,20 @@
 /* What kernel code built for the host expects the kernel to provide: the
- * simulated current CPU, the base of simulated physical memory, random bytes. */
+ * simulated current CPU, the base of simulated physical memory, random bytes,
+ * and printk (the last message is kept for tests that expect a warning). */
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <vitro/format.h>
+#include <vitro/printk.h>
 #include <vitro/random.h>
+
+#include "host_kernel.h"
 
 unsigned int host_current_cpu;
 uint8_t *host_phys_base;
+int console_loglevel = LOGLEVEL_DEBUG;
+char host_printk_last[256];
+unsigned long host_printk_count;
 
 /* The kernel's random bytes, from a generator with a fixed seed: tests of code
  * that reads /dev/urandom see the real generator, reproducibly. */
@@ -16,4 +25,20 @@ void get_random_bytes(void *buf, size_t len)
 	if (!crng.is_seeded)
 		crng_mix(&crng, "vitro host tests, fixed seed....", 32);
 	crng_read(&crng, buf, len);
+}
+
+void vprintk_level(enum log_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	format_vsnprintf(host_printk_last, sizeof(host_printk_last), fmt, ap);
+	host_printk_count++;
+}
+
+void printk_level(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk_level(level, fmt, ap);
+	va_end(ap);
 }
