@@ -1,12 +1,14 @@
 /* What kernel code built for the host expects the kernel to provide: the
  * simulated current CPU, the base of simulated physical memory, random bytes,
- * and printk (the last message is kept for tests that expect a warning). */
+ * printk (the last message is kept for tests that expect a warning), a clock
+ * the test sets, and tracepoints that record the last event. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <vitro/format.h>
 #include <vitro/printk.h>
 #include <vitro/random.h>
+#include <vitro/trace.h>
 
 #include "host_kernel.h"
 
@@ -15,6 +17,11 @@ uint8_t *host_phys_base;
 int console_loglevel = LOGLEVEL_DEBUG;
 char host_printk_last[256];
 unsigned long host_printk_count;
+uint64_t host_now_ns;
+uint8_t trace_event_on[TRACE_NR_EVENTS];
+unsigned int host_trace_last_type;
+_Alignas(8) uint8_t host_trace_last[256];
+unsigned long host_trace_count[TRACE_NR_EVENTS];
 
 /* The kernel's random bytes, from a generator with a fixed seed: tests of code
  * that reads /dev/urandom see the real generator, reproducibly. */
@@ -41,4 +48,25 @@ void printk_level(enum log_level level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vprintk_level(level, fmt, ap);
 	va_end(ap);
+}
+
+uint64_t ktime_get_ns(void)
+{
+	return host_now_ns;
+}
+
+void *trace_reserve(unsigned int type, unsigned int len, unsigned long *flags)
+{
+	*flags = 0;
+	if (type >= TRACE_NR_EVENTS || len > sizeof(host_trace_last))
+		return NULL;
+	host_trace_last_type = type;
+	host_trace_count[type]++;
+	return host_trace_last;
+}
+
+void trace_commit(void *reserved, unsigned long flags)
+{
+	(void)reserved;
+	(void)flags;
 }

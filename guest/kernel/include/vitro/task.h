@@ -23,6 +23,8 @@
 
 #define TASK_COMM_LEN 16
 
+struct blk_plug;
+
 struct task {
 	struct sched_task sched; /* the policy's state; first, for container_of */
 	uint64_t kernel_rsp; /* saved by switch_to() while switched out */
@@ -43,6 +45,7 @@ struct task {
 	int (*thread_fn)(void *arg);
 	void *thread_arg;
 	bool should_stop; /* kthread_stop() asked */
+	struct blk_plug *plug; /* block I/O held back until blk_finish_plug() (vitro/blkdev.h) */
 	int exit_code;
 	struct completion exited;
 
