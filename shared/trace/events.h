@@ -13,7 +13,10 @@
  * Every event's fixed part is a packed struct with these fields in order;
  * keep 8-byte fields first so the layout has no holes. Names and fields follow
  * Linux's tracepoints (include/trace/events/sched.h, irq.h, timer.h,
- * printk.h, raw_syscalls.h, exceptions.h) so readers of `perf script` feel at home. */
+ * printk.h, raw_syscalls.h, exceptions.h, block.h) so readers of `perf script`
+ * feel at home. Block events: dev is major << 20 | minor; op is enum req_op |
+ * REQ_* flags << 8 (the guest's vitro/blkdev.h); queued_ns is insert to issue,
+ * latency_ns insert to completion. */
 #ifndef SHARED_TRACE_EVENTS_H
 #define SHARED_TRACE_EVENTS_H
 
@@ -64,7 +67,16 @@
 		      FIELD(u64, arg4) FIELD(u64, arg5) FIELD(u32, pid))                         \
 	EVENT(sys_exit, SYSCALL, FIELD(u64, id) FIELD(s64, ret) FIELD(u32, pid))                 \
 	EVENT(page_fault_user, MM, FIELD(u64, address) FIELD(u64, ip) FIELD(u64, error_code))    \
-	EVENT(page_fault_kernel, MM, FIELD(u64, address) FIELD(u64, ip) FIELD(u64, error_code))
+	EVENT(page_fault_kernel, MM, FIELD(u64, address) FIELD(u64, ip) FIELD(u64, error_code))  \
+	EVENT(block_rq_insert, BLOCK,                                                            \
+	      FIELD(u64, sector) FIELD(u32, nr_sector) FIELD(u32, dev) FIELD(u32, op)            \
+		      FIELD(u32, hw_queue))                                                      \
+	EVENT(block_rq_issue, BLOCK,                                                             \
+	      FIELD(u64, sector) FIELD(u64, queued_ns) FIELD(u32, op) FIELD(u32, dev)            \
+		      FIELD(u32, nr_sector) FIELD(u32, hw_queue))                                \
+	EVENT(block_rq_complete, BLOCK,                                                          \
+	      FIELD(u64, sector) FIELD(u64, latency_ns) FIELD(s32, error) FIELD(u32, op)         \
+		      FIELD(u32, dev) FIELD(u32, nr_sector))
 
 /* Host and guest spell the field types the same way. */
 typedef uint32_t trace_u32_t;

@@ -89,6 +89,24 @@ static void test_cmdline_has_finds_flags_and_keys(void)
 	EXPECT_FALSE(cmdline_has("", "quiet"));
 }
 
+/* Repeated keys (one virtio_mmio.device= per device) come out in order. */
+static void test_cmdline_next_value_visits_every_occurrence(void)
+{
+	const char *line = "a=1 virtio_mmio.device=512@0xfeb00e00:12 x virtio_mmio.devicex=9 "
+			   "virtio_mmio.device=\"4K@0x1000:5\"";
+	const char *cursor = line;
+	char buf[32];
+
+	cursor = cmdline_next_value(cursor, "virtio_mmio.device", buf, sizeof(buf));
+	EXPECT_TRUE(cursor != NULL);
+	EXPECT_STR(buf, "512@0xfeb00e00:12");
+	cursor = cmdline_next_value(cursor, "virtio_mmio.device", buf, sizeof(buf));
+	EXPECT_TRUE(cursor != NULL);
+	EXPECT_STR(buf, "4K@0x1000:5");
+	EXPECT_TRUE(cmdline_next_value(cursor, "virtio_mmio.device", buf, sizeof(buf)) == NULL);
+	EXPECT_TRUE(cmdline_next_value("", "a", buf, sizeof(buf)) == NULL);
+}
+
 static CU_TestInfo cmdline_tests[] = {
 	UNIT_TEST(test_cmdline_get_returns_value_of_key),
 	UNIT_TEST(test_cmdline_get_last_occurrence_wins),
@@ -97,6 +115,7 @@ static CU_TestInfo cmdline_tests[] = {
 	UNIT_TEST(test_cmdline_get_ignores_flags_with_that_name),
 	UNIT_TEST(test_cmdline_get_truncates_to_buffer),
 	UNIT_TEST(test_cmdline_has_finds_flags_and_keys),
+	UNIT_TEST(test_cmdline_next_value_visits_every_occurrence),
 	CU_TEST_INFO_NULL,
 };
 

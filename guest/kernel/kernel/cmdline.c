@@ -34,11 +34,22 @@ static const char *next_word(const char *p, size_t *key_len, const char **value,
 	return start;
 }
 
+static void copy_value(const char *value, size_t value_len, char *buf, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < value_len && len && n + 1 < len; i++)
+		if (value[i] != '"')
+			buf[n++] = value[i];
+	if (len)
+		buf[n] = '\0';
+}
+
 bool cmdline_get(const char *cmdline, const char *key, char *buf, size_t len)
 {
 	size_t key_len, value_len, klen = strlen(key);
 	const char *word, *value, *next, *found = NULL;
-	size_t found_len = 0, i, n = 0;
+	size_t found_len = 0;
 
 	for (word = next_word(cmdline, &key_len, &value, &value_len, &next); word;
 	     word = next_word(next, &key_len, &value, &value_len, &next)) {
@@ -49,12 +60,23 @@ bool cmdline_get(const char *cmdline, const char *key, char *buf, size_t len)
 	}
 	if (!found)
 		return false;
-	for (i = 0; i < found_len && len && n + 1 < len; i++)
-		if (found[i] != '"')
-			buf[n++] = found[i];
-	if (len)
-		buf[n] = '\0';
+	copy_value(found, found_len, buf, len);
 	return true;
+}
+
+const char *cmdline_next_value(const char *cursor, const char *key, char *buf, size_t len)
+{
+	size_t key_len, value_len, klen = strlen(key);
+	const char *word, *value, *next;
+
+	for (word = next_word(cursor, &key_len, &value, &value_len, &next); word;
+	     word = next_word(next, &key_len, &value, &value_len, &next)) {
+		if (value && key_len == klen && !strncmp(word, key, klen)) {
+			copy_value(value, value_len, buf, len);
+			return next;
+		}
+	}
+	return NULL;
 }
 
 bool cmdline_has(const char *cmdline, const char *word_wanted)

@@ -19,7 +19,9 @@
 #include <vitro/task.h>
 #include <vitro/trace.h>
 
+#include "../../drivers/block/virtio_blk.h"
 #include "../../drivers/serial/uart8250.h"
+#include "../../drivers/virtio/virtio_mmio.h"
 #include "../arch/x86/apic.h"
 #include "../arch/x86/io.h"
 #include "../arch/x86/ipi.h"
@@ -182,6 +184,8 @@ static int kernel_init(void *arg)
 	(void)arg;
 	print_banner();
 	rootfs_init();
+	virtio_blk_register();
+	virtio_mmio_probe_all();
 	if (cmdline_has(boot_info.cmdline, "fsmanifest")) {
 		rootfs_print_manifest();
 		machine_exit(GUEST_EXIT_SUCCESS);

@@ -1,6 +1,5 @@
-/* See apic.h. Register offsets from the Intel SDM vol. 3, chapter 11, and
- * the 82093AA IOAPIC data sheet. Both are reached through the uncached part
- * of the direct map. */
+/* See apic.h. Register offsets from the Intel SDM vol. 3, chapter 11; the
+ * IOAPIC is ioapic.c. Reached through the uncached part of the direct map. */
 #include "apic.h"
 
 #include <vitro/cpu.h>
@@ -16,10 +15,6 @@
 #define LAPIC_SVR 0xf0
 #define LAPIC_SVR_ENABLE 0x100
 #define SPURIOUS_VECTOR 0xff
-
-#define IOAPIC_REGSEL 0x00
-#define IOAPIC_WINDOW 0x10
-#define IOAPIC_REDIR_TABLE 0x10
 
 #define PIC1_DATA 0x21
 #define PIC2_DATA 0xa1
@@ -65,11 +60,6 @@ void lapic_choose_mode(bool allow_x2apic)
 const char *lapic_mode_name(void)
 {
 	return use_x2apic ? "x2apic" : "xapic";
-}
-
-static uintptr_t ioapic_base(void)
-{
-	return (uintptr_t)phys_to_virt(MACHINE_IOAPIC_BASE);
 }
 
 void pic_mask_all(void)
@@ -140,17 +130,4 @@ void lapic_send_ipi(uint32_t apic_id, unsigned int vector)
 
 	lapic_send_icr(apic_id, vector & 0xff);
 	local_irq_restore(flags);
-}
-
-static void ioapic_write(unsigned int reg, uint32_t value)
-{
-	mmio_write32(ioapic_base() + IOAPIC_REGSEL, reg);
-	mmio_write32(ioapic_base() + IOAPIC_WINDOW, value);
-}
-
-void ioapic_route_isa_irq(unsigned int irq, unsigned int vector)
-{
-	/* High word first, so the entry is never live with a stale destination. */
-	ioapic_write(IOAPIC_REDIR_TABLE + 2 * irq + 1, lapic_id() << 24);
-	ioapic_write(IOAPIC_REDIR_TABLE + 2 * irq, vector);
 }

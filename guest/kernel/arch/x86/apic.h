@@ -1,6 +1,6 @@
 /* Interrupt controllers: the legacy 8259 PICs (masked), the local APIC in
  * x2APIC mode where the CPU has it (else xAPIC) and the IOAPIC, enough to
- * route ISA device interrupts to the boot CPU; start-up IPIs and others. */
+ * route ISA and virtio-mmio interrupts to a CPU; start-up IPIs and others. */
 #ifndef ARCH_X86_APIC_H
 #define ARCH_X86_APIC_H
 
@@ -27,7 +27,17 @@ void lapic_send_startup(uint32_t apic_id, unsigned int vector);
 /* A fixed interrupt on vector to every other CPU. */
 void lapic_send_ipi_all_but_self(unsigned int vector);
 
-/* Routes ISA IRQ irq (edge, active high) to vector on the boot CPU. */
+/* The IOAPIC (ioapic.c). Routes ISA IRQ irq (edge, active high) to vector on
+ * the calling CPU. */
 void ioapic_route_isa_irq(unsigned int irq, unsigned int vector);
+
+/* Routes GSI gsi to vector on the CPU with dest_apic_id, edge-triggered and
+ * active high (what virtio-mmio lines and KVM's irqfd pulses need), unmasked.
+ * -EINVAL if the IOAPIC has no such input. */
+int ioapic_route_gsi(unsigned int gsi, unsigned int vector, uint32_t dest_apic_id);
+/* Masks the input again. */
+void ioapic_mask_gsi(unsigned int gsi);
+/* Inputs the IOAPIC has (its version register's maximum entry + 1). */
+unsigned int ioapic_nr_inputs(void);
 
 #endif

@@ -1,5 +1,6 @@
-/* Running a function on another CPU (Linux's smp_call_function_single): the request goes on
- * the target's queue and a CALL_FUNCTION_VECTOR interrupt makes it run the queue. */
+/* Running a function on another CPU (Linux's smp_call_function_single, and its _async form for
+ * callers that cannot wait): the request goes on the target's queue and a CALL_FUNCTION_VECTOR
+ * interrupt makes it run the queue. */
 #include <vitro/errno.h>
 #include <vitro/list.h>
 #include <vitro/percpu.h>
@@ -9,13 +10,6 @@
 #include "apic.h"
 #include "ipi.h"
 #include "traps.h"
-
-struct call_request {
-	struct list_head link;
-	void (*fn)(void *arg);
-	void *arg;
-	int done;
-};
 
 struct call_queue {
 	struct spinlock lock;
@@ -36,7 +30,7 @@ static void call_function_interrupt(void *opaque)
 
 	(void)opaque;
 	for (;;) {
-		struct call_request *req;
+		struct call_single_data *req;
 
 		raw_spin_lock(&q->lock);
 		queue_lazy_init(q);
@@ -44,17 +38,23 @@ static void call_function_interrupt(void *opaque)
 			raw_spin_unlock(&q->lock);
 			return;
 		}
-		req = list_first_entry(&q->pending, struct call_request, link);
+		req = list_first_entry(&q->pending, struct call_single_data, link);
 		list_del(&req->link);
 		raw_spin_unlock(&q->lock);
-		req->fn(req->arg);
-		__atomic_store_n(&req->done, 1, __ATOMIC_RELEASE);
+		if (req->is_async) {
+			/* Free to be queued again: whatever it asks for after this, fn sees. */
+			__atomic_store_n(&req->is_queued, 0, __ATOMIC_RELEASE);
+			req->fn(req->arg);
+		} else {
+			req->fn(req->arg);
+			__atomic_store_n(&req->is_done, 1, __ATOMIC_RELEASE);
+		}
 	}
 }
 
 int smp_call_function_single(unsigned int cpu, void (*fn)(void *arg), void *arg)
 {
-	struct call_request req = { .fn = fn, .arg = arg };
+	struct call_single_data req = { .fn = fn, .arg = arg };
 	struct call_queue *q;
 	unsigned long flags;
 
@@ -76,9 +76,31 @@ int smp_call_function_single(unsigned int cpu, void (*fn)(void *arg), void *arg)
 	lapic_send_ipi(cpu_local_of(cpu)->apic_id, CALL_FUNCTION_VECTOR);
 	local_irq_restore(flags);
 	/* With interrupts on, so a CPU calling this one meanwhile is answered. */
-	while (!__atomic_load_n(&req.done, __ATOMIC_ACQUIRE))
+	while (!__atomic_load_n(&req.is_done, __ATOMIC_ACQUIRE))
 		cpu_relax();
 	preempt_enable();
+	return 0;
+}
+
+int smp_call_function_async(unsigned int cpu, struct call_single_data *csd)
+{
+	struct call_queue *q;
+	unsigned long flags;
+
+	if (cpu >= NR_CPUS || !cpumask_test_cpu(cpu, &cpu_sched_online))
+		return -ENXIO;
+	if (__atomic_exchange_n(&csd->is_queued, 1, __ATOMIC_ACQUIRE))
+		return -EBUSY;
+	csd->is_async = true;
+	q = &call_queues[cpu];
+	flags = local_irq_save();
+	raw_spin_lock(&q->lock);
+	queue_lazy_init(q);
+	list_add_tail(&csd->link, &q->pending);
+	raw_spin_unlock(&q->lock);
+	/* Also to this CPU itself: the caller may hold locks fn takes. */
+	lapic_send_ipi(cpu_local_of(cpu)->apic_id, CALL_FUNCTION_VECTOR);
+	local_irq_restore(flags);
 	return 0;
 }
 

@@ -285,7 +285,7 @@ static bool vector_is_ipi(unsigned int vector)
 
 static unsigned int vector_irq(unsigned int vector)
 {
-	return vector >= IRQ_VECTOR_BASE && vector < IRQ_VECTOR_BASE + 16 ?
+	return vector >= IRQ_VECTOR_BASE && vector < IRQ_VECTOR_BASE + IRQ_NR_GSI ?
 		       vector - IRQ_VECTOR_BASE :
 		       vector;
 }

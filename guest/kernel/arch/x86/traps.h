@@ -14,7 +14,8 @@
 #define TRAP_GENERAL_PROTECTION 13
 #define TRAP_PAGE_FAULT 14
 #define TRAP_NR_EXCEPTIONS 32
-#define IRQ_VECTOR_BASE 0x20 /* ISA IRQ n arrives on vector 0x20 + n */
+#define IRQ_VECTOR_BASE 0x20 /* ISA IRQ or IOAPIC input (GSI) n arrives on vector 0x20 + n */
+#define IRQ_NR_GSI 24 /* the IOAPIC inputs vectors are set aside for */
 #define SPURIOUS_VECTOR 0xff
 
 /* A fault at `fault` resumes at `fixup` instead of crashing (user copies,

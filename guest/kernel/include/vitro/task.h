@@ -32,6 +32,8 @@
 
 #define TASK_COMM_LEN 16
 
+struct blk_plug;
+
 struct mm_struct;
 struct files_struct;
 struct fs_struct;
@@ -63,6 +65,7 @@ struct task {
 	int (*thread_fn)(void *arg);
 	void *thread_arg;
 	bool should_stop; /* kthread_stop() asked */
+	struct blk_plug *plug; /* block I/O held back until blk_finish_plug() (vitro/blkdev.h) */
 	int exit_code;
 	struct completion exited;
 
