@@ -56,7 +56,7 @@ bool out_of_memory(const char *why)
 	       (unsigned long long)(mm ? READ_ONCE(mm->total_vm) * (PAGE_SIZE / 1024) : 0),
 	       (unsigned long long)(mm ? READ_ONCE(mm->rss[MM_ANONPAGES]) * (PAGE_SIZE / 1024) : 0),
 	       (unsigned long long)(mm ? (mm_rss_pages(mm) - READ_ONCE(mm->rss[MM_ANONPAGES])) *
-						 (PAGE_SIZE / 1024) :
+						    (PAGE_SIZE / 1024) :
 					 0));
 	send_signal_to_process(victim, SIGKILL, NULL);
 	task_put(victim);
