@@ -2,6 +2,7 @@
  * glibc use, fork and vfork. The child is a task whose kernel stack holds a
  * copy of the parent's user registers (RAX = 0) and which starts by returning
  * to user mode. */
+#include <linux/resource.h>
 #include <linux/sched.h>
 #include <vitro/errno.h>
 #include <vitro/fs.h>
@@ -187,6 +188,31 @@ static void link_child(struct task *child, uint64_t flags)
 	spin_unlock_irqrestore(&tasklist_lock, irq);
 }
 
+struct user_count {
+	uint32_t uid;
+	uint64_t n;
+};
+
+static bool count_user_task(struct task *t, void *arg)
+{
+	struct user_count *c = arg;
+
+	if (t->signal && !t->exit_state && t->uid == c->uid)
+		c->n++;
+	return true;
+}
+
+/* RLIMIT_NPROC: tasks of the caller's real user, root exempt as on Linux. */
+static bool over_nproc_limit(void)
+{
+	struct user_count c = { .uid = current->uid };
+
+	if (!current->uid)
+		return false;
+	for_each_task(count_user_task, &c);
+	return c.n >= current->signal->rlim[RLIMIT_NPROC].cur;
+}
+
 long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64_t child_tid, uint64_t tls)
 {
 	struct task *parent = current, *child;
@@ -205,6 +231,8 @@ long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64_t chil
 		return -EINVAL;
 	if (!parent->mm || !parent->signal)
 		return -EINVAL;
+	if (over_nproc_limit())
+		return -EAGAIN;
 
 	child = kthread_create(child_start, NULL, parent->comm);
 	if (!child)
@@ -238,6 +266,14 @@ long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64_t chil
 		child->sas_ss_size = parent->sas_ss_size;
 		child->sas_ss_flags = parent->sas_ss_flags;
 	}
+	child->uid = parent->uid;
+	child->euid = parent->euid;
+	child->suid = parent->suid;
+	child->fsuid = parent->fsuid;
+	child->gid = parent->gid;
+	child->egid = parent->egid;
+	child->sgid = parent->sgid;
+	child->fsgid = parent->fsgid;
 	child->set_child_tid = (flags & CLONE_CHILD_SETTID) ? child_tid : 0;
 	child->clear_child_tid = (flags & CLONE_CHILD_CLEARTID) ? child_tid : 0;
 

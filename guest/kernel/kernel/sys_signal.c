@@ -118,8 +118,11 @@ SYSCALL_DEFINE0(pause)
 
 SYSCALL_DEFINE0(restart_syscall)
 {
-	/* Nothing here restarts through a restart block yet. */
-	return -EINTR;
+	struct restart_block *restart = &current->restart_block;
+	long (*fn)(struct restart_block *) = restart->fn;
+
+	restart->fn = NULL;
+	return fn ? fn(restart) : -EINTR;
 }
 
 SYSCALL_DEFINE2(sigaltstack, uint64_t, uss, uint64_t, uoss)

@@ -108,6 +108,8 @@ SYSCALL_DEFINE1(time, uint64_t, ut)
 	return now;
 }
 
+static long nanosleep_restart(struct restart_block *restart);
+
 /* Sleeps until the monotonic deadline or a signal; the time left, or 0. */
 static uint64_t sleep_until(uint64_t deadline)
 {
@@ -135,9 +137,12 @@ static int timespec_from_user(uint64_t uts, uint64_t *ns)
 	return 0;
 }
 
-static long nanosleep_rel(uint64_t ns, uint64_t urem)
+/* Sleeps until the deadline; interrupted, it reports the time left and asks
+ * for a restart that sleeps the rest (a handler turns that into EINTR). */
+static long nanosleep_until(uint64_t deadline, uint64_t urem)
 {
-	uint64_t left = sleep_until(ktime_get_ns() + ns);
+	struct restart_block *restart = &current->restart_block;
+	uint64_t left = sleep_until(deadline);
 
 	if (!left)
 		return 0;
@@ -147,7 +152,20 @@ static long nanosleep_rel(uint64_t ns, uint64_t urem)
 		if (copy_to_user(urem, &rem, sizeof(rem)))
 			return -EFAULT;
 	}
-	return -EINTR;
+	restart->fn = nanosleep_restart;
+	restart->deadline_ns = deadline;
+	restart->urem = urem;
+	return -ERESTART_RESTARTBLOCK;
+}
+
+static long nanosleep_restart(struct restart_block *restart)
+{
+	return nanosleep_until(restart->deadline_ns, restart->urem);
+}
+
+static long nanosleep_rel(uint64_t ns, uint64_t urem)
+{
+	return nanosleep_until(ktime_get_ns() + ns, urem);
 }
 
 SYSCALL_DEFINE2(nanosleep, uint64_t, ureq, uint64_t, urem)
@@ -176,7 +194,8 @@ SYSCALL_DEFINE4(clock_nanosleep, int, clock, int, flags, uint64_t, ureq, uint64_
 	/* Absolute: a deadline on the chosen clock, slept on the monotonic one. */
 	if (ns <= now)
 		return 0;
-	return sleep_until(ktime_get_ns() + (ns - now)) ? -EINTR : 0;
+	/* Linux restarts an absolute sleep as it was (no time left to report). */
+	return sleep_until(ktime_get_ns() + (ns - now)) ? -ERESTARTNOHAND : 0;
 }
 
 /* --- ITIMER_REAL ------------------------------------------------------------------ */

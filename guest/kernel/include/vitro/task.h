@@ -101,6 +101,13 @@ struct task {
 	uint64_t robust_list, robust_list_len;
 	struct completion *vfork_done; /* the vfork parent waits on it */
 	uint64_t start_time_ns;
+	/* What restart_syscall(2) continues after -ERESTART_RESTARTBLOCK:
+	 * a sleep until deadline_ns, reporting what is left to urem. */
+	struct restart_block {
+		long (*fn)(struct restart_block *restart);
+		uint64_t deadline_ns;
+		uint64_t urem;
+	} restart_block;
 	/* Credentials: one root user, but every id call answers as Linux would. */
 	uint32_t uid, euid, suid, fsuid;
 	uint32_t gid, egid, sgid, fsgid;
