@@ -294,6 +294,43 @@ static int build_mm(struct mm_struct *mm, struct file *file, const struct elf_im
 	return 0;
 }
 
+static void kill_thread_locked(struct task *other)
+{
+	other->pending.signal |= SIGMASK(SIGKILL);
+	if (!try_to_wake_up(other, TASK_INTERRUPTIBLE | TASK_STOPPED))
+		kick_process(other);
+}
+
+/* execve in a multi-threaded process: the other threads go first (Linux's
+ * de_thread). Only the thread group leader may do it here; Linux also lets
+ * another thread exec by taking over the leader's pid, which is not done. */
+static int exec_kill_other_threads(void)
+{
+	struct task *t = current, *other;
+	unsigned long flags;
+
+	if (READ_ONCE(t->signal->nr_threads) == 1)
+		return 0;
+	if (t != t->group_leader) {
+		pr_warn("%s[%d]: execve from a thread other than the main one is not supported\n",
+			t->comm, t->pid);
+		return -EAGAIN;
+	}
+	flags = spin_lock_irqsave(&tasklist_lock);
+	spin_lock(&t->sighand->siglock);
+	t->signal->flags |= SIGNAL_EXEC_KILL;
+	list_for_each_entry(other, &t->thread_group, thread_node)
+		kill_thread_locked(other);
+	spin_unlock(&t->sighand->siglock);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	while (READ_ONCE(t->signal->nr_threads) > 1 && !fatal_signal_pending(t))
+		msleep(1);
+	flags = spin_lock_irqsave(&t->sighand->siglock);
+	t->signal->flags &= ~SIGNAL_EXEC_KILL;
+	spin_unlock_irqrestore(&t->sighand->siglock, flags);
+	return READ_ONCE(t->signal->nr_threads) > 1 ? -EINTR : 0;
+}
+
 /* Past the point of no return: the process is the new program. */
 static void exec_commit(struct mm_struct *mm, const char *filename, uint64_t entry, uint64_t sp)
 {
@@ -386,6 +423,9 @@ static int exec_file(const char *filename, struct exec_args *a, int depth)
 	if (err == -ENOEXEC)
 		pr_info("%s[%d]: execve %s: %s\n", current->comm, current->pid, filename,
 			img->reason);
+	if (err)
+		goto out;
+	err = exec_kill_other_threads();
 	if (err)
 		goto out;
 	mm = mm_alloc();

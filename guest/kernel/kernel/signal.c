@@ -569,6 +569,11 @@ void do_signal(struct trap_frame *f)
 			do_signal_stop(t, sig, flags);
 			continue;
 		default:
+			if (sig == SIGKILL && (t->signal->flags & SIGNAL_EXEC_KILL) &&
+			    t != t->group_leader) {
+				spin_unlock_irqrestore(&t->sighand->siglock, flags);
+				do_exit(EXIT_STATUS_SIGNAL(sig));
+			}
 			spin_unlock_irqrestore(&t->sighand->siglock, flags);
 			if (t->tgid == 1 && sig != SIGKILL)
 				continue;

@@ -58,6 +58,7 @@ struct sighand_struct {
 #define SIGNAL_STOPPED 0x2u /* job-control stopped */
 #define SIGNAL_STOP_CONTINUED 0x4u /* continued, not yet reported to wait */
 #define SIGNAL_STOP_REPORTED 0x8u /* stop already reported to wait */
+#define SIGNAL_EXEC_KILL 0x10u /* execve is killing the other threads: they exit alone */
 
 #define NR_RLIMITS 16
 #ifndef RLIM64_INFINITY
