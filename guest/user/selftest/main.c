@@ -20,6 +20,8 @@
 static const struct selftest_group groups[] = {
 	{ "process", process_cases },
 	{ "signals", signal_cases },
+	{ "memory", memory_cases },
+	{ "threads", thread_cases },
 };
 #define NR_GROUPS (sizeof(groups) / sizeof(groups[0]))
 

@@ -26,6 +26,8 @@ struct selftest_group {
 
 extern const struct selftest_case process_cases[];
 extern const struct selftest_case signal_cases[];
+extern const struct selftest_case memory_cases[];
+extern const struct selftest_case thread_cases[];
 
 /* Records why the running case failed (the first reason wins) and returns -1. */
 int selftest_fail(const char *file, int line, const char *fmt, ...)
