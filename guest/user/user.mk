@@ -1,15 +1,16 @@
-# The guest's own user programs (guest/user/): vitro-selftest, a static Linux binary built
-# with musl-gcc.
+# The guest's own user programs (guest/user/): /init and vitro-selftest, static Linux binaries
+# built with musl-gcc.
 # Not part of `all`: the kernel cannot run them yet, and musl-tools is only needed here.
 
 USER_CC := musl-gcc
 USER_DIR := $(BUILD)/user
 USER_CFLAGS := -std=c11 -D_GNU_SOURCE -static -O2 -Wall -Wextra -Werror -MMD -MP
+USER_INIT := $(USER_DIR)/init
 USER_SELFTEST := $(USER_DIR)/vitro-selftest
 USER_SELFTEST_OBJS := $(patsubst %.c,$(USER_DIR)/obj/%.o,$(wildcard guest/user/selftest/*.c))
 
 .PHONY: user user-toolchain
-user: $(USER_SELFTEST)
+user: $(USER_INIT) $(USER_SELFTEST)
 
 user-toolchain:
 	@command -v $(USER_CC) > /dev/null || { echo "make: $(USER_CC) not found: the guest's programs are built static against musl (install musl-tools: scripts/setup-deps)" >&2; exit 1; }
@@ -17,6 +18,9 @@ user-toolchain:
 $(USER_DIR)/obj/%.o: %.c | user-toolchain
 	@mkdir -p $(@D)
 	$(USER_CC) $(USER_CFLAGS) -c $< -o $@
+
+$(USER_INIT): $(USER_DIR)/obj/guest/user/init.o
+	$(USER_CC) $(USER_CFLAGS) -o $@ $^
 
 $(USER_SELFTEST): $(USER_SELFTEST_OBJS)
 	$(USER_CC) $(USER_CFLAGS) -o $@ $^ -lpthread
