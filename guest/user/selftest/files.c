@@ -1,0 +1,571 @@
+/* File cases: reading and writing with offsets, stat, directories and getdents64, names
+ * (unlink, rename, link, symlink), descriptors (dup2, fcntl, O_CLOEXEC across exec), pipes,
+ * and readiness with poll, select and epoll. */
+#include "selftest.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Linux UAPI values (linux/fs.h, linux/dirent.h) that musl's headers do not carry. */
+#define RENAME_NOREPLACE 1
+
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+static int read_write_and_lseek_agree(void)
+{
+	static char data[10000], back[10000];
+	int fd;
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (char)(i * 7);
+	EXPECT_OK(fd = open("file", O_RDWR | O_CREAT | O_EXCL, 0600));
+	EXPECT(write(fd, data, sizeof(data)) == sizeof(data), "write: %s", strerror(errno));
+	EXPECT(lseek(fd, 0, SEEK_CUR) == sizeof(data), "SEEK_CUR after writing is %ld",
+	       (long)lseek(fd, 0, SEEK_CUR));
+	EXPECT(lseek(fd, 0, SEEK_SET) == 0, "lseek SEEK_SET: %s", strerror(errno));
+	EXPECT(read(fd, back, sizeof(back)) == sizeof(back), "read: %s", strerror(errno));
+	EXPECT(memcmp(data, back, sizeof(data)) == 0, "read back other bytes than written");
+	EXPECT(read(fd, back, 10) == 0, "read at end of file did not return 0");
+	EXPECT(lseek(fd, -100, SEEK_END) == sizeof(data) - 100, "lseek SEEK_END: %s",
+	       strerror(errno));
+	EXPECT(read(fd, back, 200) == 100, "a read across end of file is not short");
+	EXPECT(memcmp(back, data + sizeof(data) - 100, 100) == 0, "read after SEEK_END differs");
+	EXPECT(pread(fd, back, 5, 3) == 5 && memcmp(back, data + 3, 5) == 0, "pread differs");
+	EXPECT(lseek(fd, 0, SEEK_CUR) == sizeof(data), "pread moved the offset");
+	EXPECT_ERRNO(lseek(fd, -1, SEEK_SET), EINVAL);
+	close(fd);
+	return 0;
+}
+
+static int write_past_end_leaves_zero_filled_hole(void)
+{
+	struct stat st;
+	char back[8];
+	int fd;
+
+	EXPECT_OK(fd = open("file", O_RDWR | O_CREAT | O_TRUNC, 0600));
+	EXPECT(pwrite(fd, "end", 3, 100000) == 3, "pwrite: %s", strerror(errno));
+	EXPECT_OK(fstat(fd, &st));
+	EXPECT(st.st_size == 100003, "size %lld, want 100003", (long long)st.st_size);
+	EXPECT(pread(fd, back, 8, 50000) == 8, "pread in the hole: %s", strerror(errno));
+	EXPECT(memcmp(back, "\0\0\0\0\0\0\0\0", 8) == 0, "the hole does not read as zeros");
+	EXPECT_OK(ftruncate(fd, 10));
+	EXPECT_OK(fstat(fd, &st));
+	EXPECT(st.st_size == 10, "after ftruncate the size is %lld", (long long)st.st_size);
+	EXPECT(pread(fd, back, 8, 50000) == 0, "reading past the truncated end gave data");
+	close(fd);
+	return 0;
+}
+
+static int append_trunc_and_excl_behave(void)
+{
+	char back[32] = "";
+	int fd;
+
+	EXPECT_OK(selftest_write_file("log", "first\n", 6, 0644));
+	EXPECT_OK(fd = open("log", O_WRONLY | O_APPEND));
+	EXPECT(lseek(fd, 0, SEEK_SET) == 0, "lseek: %s", strerror(errno));
+	EXPECT(write(fd, "second\n", 7) == 7, "write: %s", strerror(errno));
+	close(fd);
+	EXPECT_OK(fd = open("log", O_RDONLY));
+	EXPECT(read(fd, back, sizeof(back)) == 13, "the file has other than 13 bytes");
+	EXPECT(strcmp(back, "first\nsecond\n") == 0, "O_APPEND wrote at the offset: '%s'", back);
+	EXPECT((fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDONLY, "F_GETFL lost O_RDONLY");
+	close(fd);
+	EXPECT_ERRNO(open("log", O_WRONLY | O_CREAT | O_EXCL, 0644), EEXIST);
+	EXPECT_OK(fd = open("log", O_WRONLY | O_TRUNC));
+	struct stat st;
+	EXPECT_OK(fstat(fd, &st));
+	EXPECT(st.st_size == 0, "O_TRUNC left %lld bytes", (long long)st.st_size);
+	close(fd);
+	EXPECT_ERRNO(open("missing", O_RDONLY), ENOENT);
+	EXPECT_ERRNO(open("log/below", O_RDONLY), ENOTDIR);
+	EXPECT_OK(mkdir("dir", 0755));
+	EXPECT_ERRNO(open("dir", O_WRONLY), EISDIR);
+	return 0;
+}
+
+static int fstat_reports_type_mode_and_size(void)
+{
+	struct stat st, lst;
+	int fd;
+
+	umask(022);
+	EXPECT_OK(fd = open("file", O_WRONLY | O_CREAT, 0666));
+	EXPECT(write(fd, "12345", 5) == 5, "write: %s", strerror(errno));
+	EXPECT_OK(fstat(fd, &st));
+	EXPECT(S_ISREG(st.st_mode), "mode %o is not a regular file", st.st_mode);
+	EXPECT((st.st_mode & 07777) == 0644, "mode %o, want 0644 (0666 less umask 022)",
+	       st.st_mode & 07777);
+	EXPECT(st.st_size == 5 && st.st_nlink == 1, "size %lld nlink %lu", (long long)st.st_size,
+	       (unsigned long)st.st_nlink);
+	EXPECT(st.st_uid == geteuid() && st.st_gid == getegid(), "owner %d:%d, want %d:%d",
+	       st.st_uid, st.st_gid, geteuid(), getegid());
+	EXPECT_OK(stat("file", &lst));
+	EXPECT(lst.st_ino == st.st_ino && lst.st_dev == st.st_dev, "stat and fstat disagree");
+	EXPECT_OK(fchmod(fd, 0600));
+	EXPECT_OK(fstat(fd, &st));
+	EXPECT((st.st_mode & 07777) == 0600, "after fchmod the mode is %o", st.st_mode & 07777);
+	close(fd);
+	EXPECT_OK(mkdir("dir", 0777));
+	EXPECT_OK(stat("dir", &st));
+	EXPECT(S_ISDIR(st.st_mode) && (st.st_mode & 0777) == 0755, "dir mode %o", st.st_mode);
+	return 0;
+}
+
+static const char *type_name(unsigned char type)
+{
+	switch (type) {
+	case DT_REG:
+		return "file";
+	case DT_DIR:
+		return "dir";
+	case DT_LNK:
+		return "link";
+	default:
+		return "other";
+	}
+}
+
+static int getdents64_lists_every_entry_once(void)
+{
+	static const struct {
+		const char *name;
+		unsigned char type;
+	} want[] = { { ".", DT_DIR },
+		     { "..", DT_DIR },
+		     { "a", DT_REG },
+		     { "bb", DT_REG },
+		     { "sub", DT_DIR },
+		     { "link", DT_LNK },
+		     { "a-name-long-enough-to-need-more-than-one-small-buffer", DT_REG } };
+	size_t nr_want = sizeof(want) / sizeof(want[0]);
+	int seen[sizeof(want) / sizeof(want[0])] = { 0 };
+	char buf[80]; /* small: the listing takes several calls */
+	int fd, total = 0;
+
+	EXPECT_OK(mkdir("d", 0755));
+	EXPECT_OK(selftest_write_file("d/a", "", 0, 0644));
+	EXPECT_OK(selftest_write_file("d/bb", "x", 1, 0644));
+	EXPECT_OK(selftest_write_file("d/"
+				      "a-name-long-enough-to-need-more-than-one-small-buffer",
+				      "", 0, 0644));
+	EXPECT_OK(mkdir("d/sub", 0755));
+	EXPECT_OK(symlink("a", "d/link"));
+	EXPECT_OK(fd = open("d", O_RDONLY | O_DIRECTORY));
+	EXPECT_ERRNO(syscall(SYS_getdents64, fd, buf, 8), EINVAL);
+	for (;;) {
+		long n = syscall(SYS_getdents64, fd, buf, sizeof(buf));
+
+		EXPECT(n >= 0, "getdents64: %s", strerror(errno));
+		if (n == 0)
+			break;
+		for (long off = 0; off < n;) {
+			struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + off);
+			size_t i;
+
+			EXPECT(d->d_reclen > 0 && off + d->d_reclen <= n,
+			       "bad d_reclen %u at %ld of %ld", d->d_reclen, off, n);
+			for (i = 0; i < nr_want && strcmp(want[i].name, d->d_name) != 0; i++)
+				;
+			EXPECT(i < nr_want, "unexpected entry '%s'", d->d_name);
+			EXPECT(d->d_type == want[i].type, "'%s' has type %s, want %s", d->d_name,
+			       type_name(d->d_type), type_name(want[i].type));
+			seen[i]++;
+			total++;
+			off += d->d_reclen;
+		}
+	}
+	close(fd);
+	for (size_t i = 0; i < nr_want; i++)
+		EXPECT(seen[i] == 1, "'%s' listed %d times", want[i].name, seen[i]);
+	EXPECT(total == (int)nr_want, "%d entries, want %zu", total, nr_want);
+	return 0;
+}
+
+static int mkdir_and_rmdir_follow_directory_rules(void)
+{
+	char cwd[4096];
+
+	EXPECT_OK(mkdir("d", 0755));
+	EXPECT_ERRNO(mkdir("d", 0755), EEXIST);
+	EXPECT_ERRNO(mkdir("missing/d", 0755), ENOENT);
+	EXPECT_OK(mkdir("d/e", 0755));
+	EXPECT_ERRNO(rmdir("d"), ENOTEMPTY);
+	EXPECT_OK(chdir("d/e"));
+	EXPECT(getcwd(cwd, sizeof(cwd)), "getcwd: %s", strerror(errno));
+	size_t len = strlen(cwd);
+	EXPECT(len > 4 && strcmp(cwd + len - 4, "/d/e") == 0, "getcwd in d/e says %s", cwd);
+	EXPECT_OK(chdir("../.."));
+	EXPECT_OK(rmdir("d/e"));
+	EXPECT_OK(rmdir("d"));
+	EXPECT_ERRNO(rmdir("d"), ENOENT);
+	EXPECT_OK(selftest_write_file("f", "", 0, 0644));
+	EXPECT_ERRNO(rmdir("f"), ENOTDIR);
+	return 0;
+}
+
+static int unlinked_file_stays_readable_through_open_descriptor(void)
+{
+	struct stat st;
+	char back[8] = "";
+	int fd;
+
+	EXPECT_OK(selftest_write_file("f", "kept", 4, 0644));
+	EXPECT_OK(fd = open("f", O_RDONLY));
+	EXPECT_OK(unlink("f"));
+	EXPECT_ERRNO(stat("f", &st), ENOENT);
+	EXPECT(read(fd, back, sizeof(back)) == 4 && strcmp(back, "kept") == 0,
+	       "read after unlink gave '%s'", back);
+	EXPECT_OK(fstat(fd, &st));
+	EXPECT(st.st_nlink == 0, "an unlinked file has nlink %lu", (unsigned long)st.st_nlink);
+	close(fd);
+	EXPECT_ERRNO(unlink("f"), ENOENT);
+	return 0;
+}
+
+static int rename_replaces_target_in_one_step(void)
+{
+	struct stat st;
+	char back[8] = "";
+	int fd;
+
+	EXPECT_OK(selftest_write_file("a", "new", 3, 0644));
+	EXPECT_OK(selftest_write_file("b", "old", 3, 0644));
+	EXPECT_OK(mkdir("d", 0755));
+	EXPECT_OK(rename("a", "b"));
+	EXPECT_ERRNO(stat("a", &st), ENOENT);
+	EXPECT_OK(fd = open("b", O_RDONLY));
+	EXPECT(read(fd, back, sizeof(back)) == 3 && strcmp(back, "new") == 0,
+	       "after rename b holds '%s'", back);
+	close(fd);
+	EXPECT_OK(rename("b", "d/c"));
+	EXPECT_OK(stat("d/c", &st));
+	EXPECT_OK(selftest_write_file("e", "", 0, 0644));
+	EXPECT_ERRNO(syscall(SYS_renameat2, AT_FDCWD, "e", AT_FDCWD, "d/c", RENAME_NOREPLACE),
+		     EEXIST);
+	EXPECT_ERRNO(rename("d", "d/inside"), EINVAL);
+	EXPECT_ERRNO(rename("missing", "x"), ENOENT);
+	return 0;
+}
+
+static int hard_link_shares_inode_and_counts(void)
+{
+	struct stat a, b;
+
+	EXPECT_OK(selftest_write_file("a", "data", 4, 0644));
+	EXPECT_OK(link("a", "b"));
+	EXPECT_OK(stat("a", &a));
+	EXPECT_OK(stat("b", &b));
+	EXPECT(a.st_ino == b.st_ino, "the link has inode %lu, the file %lu",
+	       (unsigned long)b.st_ino, (unsigned long)a.st_ino);
+	EXPECT(a.st_nlink == 2, "nlink %lu after link, want 2", (unsigned long)a.st_nlink);
+	EXPECT_ERRNO(link("a", "b"), EEXIST);
+	EXPECT_OK(unlink("a"));
+	EXPECT_OK(stat("b", &b));
+	EXPECT(b.st_nlink == 1 && b.st_size == 4, "after unlink: nlink %lu size %lld",
+	       (unsigned long)b.st_nlink, (long long)b.st_size);
+	return 0;
+}
+
+static int symlink_resolves_and_readlink_returns_target(void)
+{
+	char target[64];
+	struct stat st;
+	int fd;
+
+	EXPECT_OK(mkdir("dir", 0755));
+	EXPECT_OK(selftest_write_file("dir/file", "through", 7, 0644));
+	EXPECT_OK(symlink("dir/file", "link"));
+	EXPECT_OK(symlink("nowhere", "dangling"));
+	ssize_t n = readlink("link", target, sizeof(target));
+	EXPECT(n == 8 && memcmp(target, "dir/file", 8) == 0, "readlink gave %zd '%.*s'", n,
+	       (int)(n > 0 ? n : 0), target);
+	EXPECT(readlink("link", target, 3) == 3 && memcmp(target, "dir", 3) == 0,
+	       "a short readlink buffer is not filled and truncated");
+	EXPECT_OK(lstat("link", &st));
+	EXPECT(S_ISLNK(st.st_mode) && st.st_size == 8, "lstat: mode %o size %lld", st.st_mode,
+	       (long long)st.st_size);
+	EXPECT_OK(stat("link", &st));
+	EXPECT(S_ISREG(st.st_mode) && st.st_size == 7, "stat through the link: mode %o",
+	       st.st_mode);
+	EXPECT_OK(fd = open("link", O_RDONLY));
+	EXPECT(read(fd, target, sizeof(target)) == 7 && memcmp(target, "through", 7) == 0,
+	       "reading through the link gave other data");
+	close(fd);
+	EXPECT_ERRNO(stat("dangling", &st), ENOENT);
+	EXPECT_OK(lstat("dangling", &st));
+	EXPECT_ERRNO(readlink("dir/file", target, sizeof(target)), EINVAL);
+	EXPECT_ERRNO(open("link", O_RDONLY | O_NOFOLLOW), ELOOP);
+	return 0;
+}
+
+static int dup2_shares_offset_and_clears_cloexec(void)
+{
+	int fd, copy;
+
+	EXPECT_OK(selftest_write_file("f", "0123456789", 10, 0644));
+	EXPECT_OK(fd = open("f", O_RDONLY | O_CLOEXEC));
+	EXPECT(fcntl(fd, F_GETFD) == FD_CLOEXEC, "O_CLOEXEC not in F_GETFD");
+	copy = dup2(fd, 100);
+	EXPECT(copy == 100, "dup2 returned %d (%s)", copy, strerror(errno));
+	EXPECT(fcntl(copy, F_GETFD) == 0, "dup2 kept FD_CLOEXEC");
+	EXPECT(lseek(fd, 4, SEEK_SET) == 4, "lseek: %s", strerror(errno));
+	EXPECT(lseek(copy, 0, SEEK_CUR) == 4, "the duplicate does not share the offset");
+	EXPECT(dup2(fd, fd) == fd, "dup2 onto itself did not return the descriptor");
+	int low = fcntl(fd, F_DUPFD_CLOEXEC, 50);
+	EXPECT(low >= 50 && fcntl(low, F_GETFD) == FD_CLOEXEC, "F_DUPFD_CLOEXEC gave %d", low);
+	EXPECT_OK(close(copy));
+	EXPECT_ERRNO(close(copy), EBADF);
+	EXPECT_ERRNO(dup2(copy, 101), EBADF);
+	EXPECT_ERRNO(fcntl(copy, F_GETFD), EBADF);
+	return 0;
+}
+
+static int cloexec_descriptors_close_on_exec(void)
+{
+	char *argv[] = { "helper", "--helper=fds", "20", "21", "22", NULL };
+	char *envp[] = { NULL };
+	static char out[256];
+	int fd, status;
+
+	EXPECT_OK(fd = open(".", O_RDONLY | O_DIRECTORY));
+	EXPECT(dup3(fd, 20, O_CLOEXEC) == 20, "dup3: %s", strerror(errno));
+	EXPECT(dup2(fd, 21) == 21, "dup2: %s", strerror(errno));
+	EXPECT(fcntl(fd, F_DUPFD, 22) == 22, "F_DUPFD: %s", strerror(errno));
+	EXPECT_OK(fcntl(22, F_SETFD, FD_CLOEXEC));
+	if (selftest_exec_capture(selftest_self_path, argv, envp, out, sizeof(out), NULL, &status))
+		return -1;
+	EXPECT_LINE(out, "fd 20=closed");
+	EXPECT_LINE(out, "fd 21=open");
+	EXPECT_LINE(out, "fd 22=closed");
+	return 0;
+}
+
+static int pipe_carries_data_then_end_of_file(void)
+{
+	static unsigned char block[4096];
+	int fds[2], status;
+	unsigned long sum = 0, want = 0;
+	size_t total = 0;
+
+	EXPECT_OK(pipe2(fds, O_CLOEXEC));
+	EXPECT(fcntl(fds[0], F_GETFD) == FD_CLOEXEC, "pipe2 O_CLOEXEC not set");
+	pid_t pid = fork();
+	EXPECT(pid >= 0, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		close(fds[0]);
+		for (int i = 0; i < 256; i++) { /* 1 MiB, many times the pipe's buffer */
+			memset(block, i, sizeof(block));
+			if (write(fds[1], block, sizeof(block)) != sizeof(block))
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	for (int i = 0; i < 256; i++)
+		want += (unsigned long)i * sizeof(block);
+	for (;;) {
+		ssize_t n = read(fds[0], block, sizeof(block));
+		EXPECT(n >= 0, "read: %s", strerror(errno));
+		if (n == 0)
+			break;
+		for (ssize_t i = 0; i < n; i++)
+			sum += block[i];
+		total += (size_t)n;
+	}
+	EXPECT(selftest_wait(pid, &status, 0) == pid && selftest_exited_with(status, 0),
+	       "the writer %s", selftest_describe_status(status));
+	EXPECT(total == 256 * sizeof(block), "read %zu bytes, want %zu", total,
+	       256 * sizeof(block));
+	EXPECT(sum == want, "the bytes' sum is %lu, want %lu", sum, want);
+	EXPECT_ERRNO(lseek(fds[0], 0, SEEK_SET), ESPIPE);
+	return 0;
+}
+
+static int nonblocking_pipe_read_returns_eagain(void)
+{
+	int fds[2];
+	char c;
+
+	EXPECT_OK(pipe(fds));
+	int flags = fcntl(fds[0], F_GETFL);
+	EXPECT_OK(fcntl(fds[0], F_SETFL, flags | O_NONBLOCK));
+	EXPECT(fcntl(fds[0], F_GETFL) & O_NONBLOCK, "F_GETFL does not show O_NONBLOCK");
+	EXPECT_ERRNO(read(fds[0], &c, 1), EAGAIN);
+	EXPECT(write(fds[1], "z", 1) == 1, "write: %s", strerror(errno));
+	EXPECT(read(fds[0], &c, 1) == 1 && c == 'z', "read after write: %s", strerror(errno));
+	return 0;
+}
+
+static int readv_and_writev_gather_and_scatter(void)
+{
+	char a[3], b[5], c[4];
+	struct iovec out[] = { { "abc", 3 }, { "", 0 }, { "defgh", 5 }, { "ijkl", 4 } };
+	struct iovec in[] = { { a, 3 }, { b, 5 }, { c, 4 } };
+	int fds[2];
+
+	EXPECT_OK(pipe(fds));
+	EXPECT(writev(fds[1], out, 4) == 12, "writev: %s", strerror(errno));
+	EXPECT(readv(fds[0], in, 3) == 12, "readv: %s", strerror(errno));
+	EXPECT(memcmp(a, "abc", 3) == 0 && memcmp(b, "defgh", 5) == 0 && memcmp(c, "ijkl", 4) == 0,
+	       "readv scattered '%.3s' '%.5s' '%.4s'", a, b, c);
+	return 0;
+}
+
+static int poll_reports_pipe_readiness_and_waits(void)
+{
+	struct pollfd fds[2];
+	int p[2];
+
+	EXPECT_OK(pipe(p));
+	fds[0] = (struct pollfd){ .fd = p[0], .events = POLLIN };
+	fds[1] = (struct pollfd){ .fd = p[1], .events = POLLOUT };
+	EXPECT(poll(fds, 1, 0) == 0, "an empty pipe polls readable");
+	int64_t start = selftest_now_ns();
+	EXPECT(poll(fds, 1, 30) == 0, "a 30 ms poll on an empty pipe returned early with data");
+	int64_t waited_ms = (selftest_now_ns() - start) / 1000000;
+	EXPECT(waited_ms >= 30 && waited_ms < 2000, "a 30 ms poll took %lld ms",
+	       (long long)waited_ms);
+	EXPECT(poll(fds, 2, 0) == 1 && fds[1].revents == POLLOUT, "the write end is not POLLOUT");
+	EXPECT(write(p[1], "x", 1) == 1, "write: %s", strerror(errno));
+	EXPECT(poll(fds, 1, 0) == 1 && fds[0].revents == POLLIN, "revents %#x, want POLLIN",
+	       fds[0].revents);
+	close(p[1]);
+	EXPECT(poll(fds, 1, 0) == 1 && (fds[0].revents & POLLHUP),
+	       "no POLLHUP after the writer closed (revents %#x)", fds[0].revents);
+	fds[0].fd = 999;
+	EXPECT(poll(fds, 1, 0) == 1 && fds[0].revents == POLLNVAL, "a bad fd is not POLLNVAL");
+	return 0;
+}
+
+static int select_reports_pipe_readiness_and_waits(void)
+{
+	struct timeval zero = { 0, 0 }, wait30 = { 0, 30000 };
+	fd_set rd, wr;
+	int p[2];
+
+	EXPECT_OK(pipe(p));
+	FD_ZERO(&rd);
+	FD_SET(p[0], &rd);
+	int64_t start = selftest_now_ns();
+	EXPECT(select(p[0] + 1, &rd, NULL, NULL, &wait30) == 0, "empty pipe selected readable");
+	int64_t waited_ms = (selftest_now_ns() - start) / 1000000;
+	EXPECT(waited_ms >= 30 && waited_ms < 2000, "a 30 ms select took %lld ms",
+	       (long long)waited_ms);
+	EXPECT(!FD_ISSET(p[0], &rd), "select left the fd set after a timeout");
+	EXPECT(write(p[1], "x", 1) == 1, "write: %s", strerror(errno));
+	FD_ZERO(&rd);
+	FD_ZERO(&wr);
+	FD_SET(p[0], &rd);
+	FD_SET(p[1], &wr);
+	int n = select(p[1] + 1, &rd, &wr, NULL, &zero);
+	EXPECT(n == 2 && FD_ISSET(p[0], &rd) && FD_ISSET(p[1], &wr),
+	       "select returned %d; readable %d writable %d", n, FD_ISSET(p[0], &rd),
+	       FD_ISSET(p[1], &wr));
+	return 0;
+}
+
+static int epoll_reports_level_and_edge_events(void)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 0x1234567890ull }, got[4];
+	int p[2], ep;
+	char buf[8];
+
+	EXPECT_OK(pipe(p));
+	EXPECT_OK(ep = epoll_create1(EPOLL_CLOEXEC));
+	EXPECT(fcntl(ep, F_GETFD) == FD_CLOEXEC, "EPOLL_CLOEXEC not set");
+	EXPECT_OK(epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev));
+	EXPECT_ERRNO(epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev), EEXIST);
+	EXPECT(epoll_wait(ep, got, 4, 0) == 0, "an empty pipe gave an event");
+	EXPECT(write(p[1], "ab", 2) == 2, "write: %s", strerror(errno));
+	EXPECT(epoll_wait(ep, got, 4, 0) == 1, "no event for a readable pipe");
+	EXPECT(got[0].events == EPOLLIN && got[0].data.u64 == 0x1234567890ull,
+	       "event %#x data %#llx", got[0].events, (unsigned long long)got[0].data.u64);
+	EXPECT(epoll_wait(ep, got, 4, 0) == 1, "level-triggered: the event did not repeat");
+
+	ev.events = EPOLLIN | EPOLLET;
+	EXPECT_OK(epoll_ctl(ep, EPOLL_CTL_MOD, p[0], &ev));
+	EXPECT(epoll_wait(ep, got, 4, 0) == 1, "EPOLLET: no event for data already there");
+	EXPECT(epoll_wait(ep, got, 4, 0) == 0, "EPOLLET: the same data reported twice");
+	EXPECT(write(p[1], "c", 1) == 1, "write: %s", strerror(errno));
+	EXPECT(epoll_wait(ep, got, 4, 0) == 1, "EPOLLET: new data gave no event");
+	EXPECT(read(p[0], buf, sizeof(buf)) == 3, "read: %s", strerror(errno));
+
+	EXPECT_OK(epoll_ctl(ep, EPOLL_CTL_DEL, p[0], NULL));
+	EXPECT(write(p[1], "d", 1) == 1, "write: %s", strerror(errno));
+	EXPECT(epoll_wait(ep, got, 4, 0) == 0, "a deleted fd still reports");
+	EXPECT_ERRNO(epoll_ctl(ep, EPOLL_CTL_DEL, p[0], NULL), ENOENT);
+	return 0;
+}
+
+static int epoll_wait_sleeps_until_another_process_writes(void)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = 0 }, got;
+	int p[2], ep, status;
+
+	EXPECT_OK(pipe(p));
+	EXPECT_OK(ep = epoll_create1(0));
+	ev.data.fd = p[0];
+	EXPECT_OK(epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev));
+	pid_t pid = fork();
+	EXPECT(pid >= 0, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		selftest_sleep_ms(30);
+		_exit(write(p[1], "w", 1) == 1 ? 0 : 1);
+	}
+	int64_t start = selftest_now_ns();
+	int n = epoll_wait(ep, &got, 1, 5000);
+	int64_t waited_ms = (selftest_now_ns() - start) / 1000000;
+	selftest_wait(pid, &status, 0);
+	EXPECT(n == 1 && got.data.fd == p[0], "epoll_wait returned %d (%s)", n,
+	       n < 0 ? strerror(errno) : "event");
+	EXPECT(waited_ms >= 20 && waited_ms < 4000,
+	       "epoll_wait returned after %lld ms; the write came after 30 ms",
+	       (long long)waited_ms);
+	return 0;
+}
+
+const struct selftest_case file_cases[] = {
+	{ "read-write-and-lseek-agree", read_write_and_lseek_agree },
+	{ "write-past-end-leaves-zero-filled-hole", write_past_end_leaves_zero_filled_hole },
+	{ "append-trunc-and-excl-behave", append_trunc_and_excl_behave },
+	{ "fstat-reports-type-mode-and-size", fstat_reports_type_mode_and_size },
+	{ "getdents64-lists-every-entry-once", getdents64_lists_every_entry_once },
+	{ "mkdir-and-rmdir-follow-directory-rules", mkdir_and_rmdir_follow_directory_rules },
+	{ "unlinked-file-stays-readable-through-open-descriptor",
+	  unlinked_file_stays_readable_through_open_descriptor },
+	{ "rename-replaces-target-in-one-step", rename_replaces_target_in_one_step },
+	{ "hard-link-shares-inode-and-counts", hard_link_shares_inode_and_counts },
+	{ "symlink-resolves-and-readlink-returns-target",
+	  symlink_resolves_and_readlink_returns_target },
+	{ "dup2-shares-offset-and-clears-cloexec", dup2_shares_offset_and_clears_cloexec },
+	{ "cloexec-descriptors-close-on-exec", cloexec_descriptors_close_on_exec },
+	{ "pipe-carries-data-then-end-of-file", pipe_carries_data_then_end_of_file },
+	{ "nonblocking-pipe-read-returns-eagain", nonblocking_pipe_read_returns_eagain },
+	{ "readv-and-writev-gather-and-scatter", readv_and_writev_gather_and_scatter },
+	{ "poll-reports-pipe-readiness-and-waits", poll_reports_pipe_readiness_and_waits },
+	{ "select-reports-pipe-readiness-and-waits", select_reports_pipe_readiness_and_waits },
+	{ "epoll-reports-level-and-edge-events", epoll_reports_level_and_edge_events },
+	{ "epoll-wait-sleeps-until-another-process-writes",
+	  epoll_wait_sleeps_until_another_process_writes },
+	{ NULL, NULL },
+};

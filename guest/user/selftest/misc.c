@@ -1,0 +1,178 @@
+/* Miscellaneous cases: uname, getrandom, sysinfo, resource limits, identity, umask, CPU
+ * affinity, priorities, and the answer to a system call that does not exist. */
+#include "selftest.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+static int uname_says_linux_on_x86_64(void)
+{
+	struct utsname u;
+	char host[sizeof(u.nodename)];
+
+	EXPECT_OK(uname(&u));
+	EXPECT(strcmp(u.sysname, "Linux") == 0, "sysname '%s', want Linux", u.sysname);
+	EXPECT(strcmp(u.machine, "x86_64") == 0, "machine '%s', want x86_64", u.machine);
+	unsigned major = 0, minor = 0;
+	EXPECT(sscanf(u.release, "%u.%u", &major, &minor) == 2 && major >= 3,
+	       "release '%s' is not a Linux-style version (libc checks it)", u.release);
+	EXPECT(u.version[0], "empty version");
+	EXPECT_OK(gethostname(host, sizeof(host)));
+	EXPECT(strcmp(host, u.nodename) == 0, "gethostname '%s', nodename '%s'", host, u.nodename);
+	return 0;
+}
+
+static int getrandom_fills_buffer_with_fresh_bytes(void)
+{
+	unsigned char a[64], b[64];
+	int zeros = 0;
+
+	memset(a, 0, sizeof(a));
+	memset(b, 0, sizeof(b));
+	EXPECT(getrandom(a, sizeof(a), 0) == sizeof(a), "getrandom: %s", strerror(errno));
+	EXPECT(getrandom(b, sizeof(b), GRND_NONBLOCK) == sizeof(b), "getrandom(GRND_NONBLOCK): %s",
+	       strerror(errno));
+	EXPECT(memcmp(a, b, sizeof(a)) != 0, "two calls returned the same 64 bytes");
+	for (size_t i = 0; i < sizeof(a); i++)
+		zeros += a[i] == 0;
+	EXPECT(zeros < 16, "%d of 64 random bytes are zero", zeros);
+	EXPECT_ERRNO(getrandom(a, sizeof(a), 0x1000), EINVAL);
+	EXPECT_ERRNO(getrandom((void *)8, 16, 0), EFAULT);
+	return 0;
+}
+
+static int sysinfo_reports_plausible_memory_and_uptime(void)
+{
+	struct sysinfo info;
+
+	memset(&info, 0xff, sizeof(info));
+	EXPECT_OK(sysinfo(&info));
+	unsigned long long unit = info.mem_unit ? info.mem_unit : 1;
+	unsigned long long total = info.totalram * unit, free_bytes = info.freeram * unit;
+	EXPECT(info.mem_unit >= 1, "mem_unit 0");
+	EXPECT(total >= 16ull << 20, "totalram %llu bytes", total);
+	EXPECT(free_bytes > 0 && free_bytes <= total, "freeram %llu of %llu bytes", free_bytes,
+	       total);
+	EXPECT(info.uptime < 100L * 365 * 24 * 3600, "uptime %ld", info.uptime);
+	EXPECT(info.procs >= 2, "%u processes, but this one and its runner exist", info.procs);
+	return 0;
+}
+
+static int nofile_limit_caps_descriptor_numbers(void)
+{
+	struct rlimit old, got, low = { 32, 0 };
+	int fd, last = -1;
+
+	EXPECT_OK(prlimit(0, RLIMIT_NOFILE, NULL, &old));
+	EXPECT_OK(getrlimit(RLIMIT_NOFILE, &got));
+	EXPECT(got.rlim_cur == old.rlim_cur && got.rlim_max == old.rlim_max,
+	       "getrlimit and prlimit disagree");
+	EXPECT(old.rlim_cur >= 32 && old.rlim_cur <= old.rlim_max, "NOFILE %llu/%llu",
+	       (unsigned long long)old.rlim_cur, (unsigned long long)old.rlim_max);
+	low.rlim_max = old.rlim_max;
+	EXPECT_OK(prlimit(0, RLIMIT_NOFILE, &low, &got));
+	EXPECT(got.rlim_cur == old.rlim_cur, "prlimit's old value %llu, want %llu",
+	       (unsigned long long)got.rlim_cur, (unsigned long long)old.rlim_cur);
+	while ((fd = open("/", O_RDONLY | O_DIRECTORY)) >= 0)
+		last = fd;
+	EXPECT(errno == EMFILE, "opening past the limit: %s, want EMFILE", strerror(errno));
+	EXPECT(last == 31, "the last descriptor under a limit of 32 was %d, want 31", last);
+	EXPECT_ERRNO(dup2(0, 40), EBADF);
+	struct rlimit bad = { 64, 32 };
+	EXPECT_ERRNO(setrlimit(RLIMIT_NOFILE, &bad), EINVAL);
+	EXPECT_OK(prlimit(0, RLIMIT_NOFILE, &old, NULL));
+	return 0;
+}
+
+static int ids_agree_across_calls(void)
+{
+	uid_t r, e, s;
+	gid_t gr, ge, gs;
+
+	EXPECT_OK(getresuid(&r, &e, &s));
+	EXPECT_OK(getresgid(&gr, &ge, &gs));
+	EXPECT(r == getuid() && e == geteuid(), "getresuid %d/%d, getuid %d geteuid %d", r, e,
+	       getuid(), geteuid());
+	EXPECT(gr == getgid() && ge == getegid(), "getresgid %d/%d, getgid %d getegid %d", gr, ge,
+	       getgid(), getegid());
+	int n = getgroups(0, NULL);
+	EXPECT(n >= 0 && n <= 65536, "getgroups(0) returned %d", n);
+	return 0;
+}
+
+static int umask_returns_previous_mask(void)
+{
+	mode_t first = umask(027);
+	mode_t second = umask(first);
+
+	EXPECT(second == 027, "umask returned %o, want 027", second);
+	EXPECT(umask(first) == first, "umask did not restore %o", first);
+	return 0;
+}
+
+static int affinity_can_be_narrowed_to_one_cpu(void)
+{
+	cpu_set_t all, one, now;
+	int first = -1;
+
+	EXPECT_OK(sched_getaffinity(0, sizeof(all), &all));
+	EXPECT(CPU_COUNT(&all) >= 1, "the affinity mask is empty");
+	for (int i = 0; i < CPU_SETSIZE && first < 0; i++)
+		if (CPU_ISSET(i, &all))
+			first = i;
+	CPU_ZERO(&one);
+	CPU_SET(first, &one);
+	EXPECT_OK(sched_setaffinity(0, sizeof(one), &one));
+	EXPECT_OK(sched_getaffinity(0, sizeof(now), &now));
+	EXPECT(CPU_EQUAL(&now, &one), "after narrowing to CPU %d the mask has %d CPUs", first,
+	       CPU_COUNT(&now));
+	EXPECT_OK(sched_yield());
+	EXPECT_OK(sched_setaffinity(0, sizeof(all), &all));
+	return 0;
+}
+
+static int nice_value_is_kept_per_process(void)
+{
+	errno = 0;
+	int before = getpriority(PRIO_PROCESS, 0);
+	EXPECT(errno == 0, "getpriority: %s", strerror(errno));
+	EXPECT_OK(setpriority(PRIO_PROCESS, 0, before + 5 > 19 ? 19 : before + 5));
+	errno = 0;
+	int after = getpriority(PRIO_PROCESS, 0);
+	EXPECT(errno == 0 && after == (before + 5 > 19 ? 19 : before + 5),
+	       "getpriority says %d after setting %d", after, before + 5);
+	EXPECT(getpriority(PRIO_PROCESS, getppid()) == before,
+	       "the runner's nice value changed with ours");
+	return 0;
+}
+
+static int unknown_system_call_returns_enosys(void)
+{
+	EXPECT_ERRNO(syscall(1000), ENOSYS);
+	EXPECT_ERRNO(syscall(-1L), ENOSYS);
+	return 0;
+}
+
+const struct selftest_case misc_cases[] = {
+	{ "uname-says-linux-on-x86-64", uname_says_linux_on_x86_64 },
+	{ "getrandom-fills-buffer-with-fresh-bytes", getrandom_fills_buffer_with_fresh_bytes },
+	{ "sysinfo-reports-plausible-memory-and-uptime",
+	  sysinfo_reports_plausible_memory_and_uptime },
+	{ "nofile-limit-caps-descriptor-numbers", nofile_limit_caps_descriptor_numbers },
+	{ "ids-agree-across-calls", ids_agree_across_calls },
+	{ "umask-returns-previous-mask", umask_returns_previous_mask },
+	{ "affinity-can-be-narrowed-to-one-cpu", affinity_can_be_narrowed_to_one_cpu },
+	{ "nice-value-is-kept-per-process", nice_value_is_kept_per_process },
+	{ "unknown-system-call-returns-enosys", unknown_system_call_returns_enosys },
+	{ NULL, NULL },
+};
