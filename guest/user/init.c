@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -128,12 +129,40 @@ static pid_t spawn(char *const argv[], bool takes_console)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTSTP, SIG_DFL);
+	signal(SIGUSR1, SIG_DFL);
+	signal(SIGUSR2, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	if (takes_console)
 		console_take();
 	execvp(argv[0], argv);
 	int err = errno;
 	say("cannot run %s: %s", argv[0], strerror(err));
 	_exit(err == ENOENT ? 127 : 126);
+}
+
+/* busybox's halt, poweroff and reboot ask init by signal (SIGUSR1, SIGUSR2, SIGTERM) unless
+ * given -f; init then ends the machine, as busybox's own init does. */
+static volatile sig_atomic_t shutdown_signal;
+
+static void shutdown_requested(int sig)
+{
+	shutdown_signal = sig;
+}
+
+static void shutdown_if_requested(void)
+{
+	if (!shutdown_signal)
+		return;
+	say("%s requested: syncing and powering off",
+	    shutdown_signal == SIGTERM ? "reboot" : shutdown_signal == SIGUSR1 ? "halt" : "poweroff");
+	kill(-1, SIGTERM);
+	sleep(1);
+	kill(-1, SIGKILL);
+	sync();
+	/* There is no reset device: every request powers the machine off. */
+	reboot(shutdown_signal == SIGTERM ? RB_AUTOBOOT : RB_POWER_OFF);
+	say("reboot: %s", strerror(errno));
+	shutdown_signal = 0;
 }
 
 /* Waits for one child and reaps every other process that ends meanwhile: orphans are
@@ -146,6 +175,7 @@ static int wait_reaping(pid_t pid)
 	for (;;) {
 		pid_t got = waitpid(-1, &status, 0);
 
+		shutdown_if_requested();
 		if (got == pid)
 			return status;
 		if (got < 0 && errno != EINTR) {
@@ -194,6 +224,10 @@ int main(int argc, char **argv)
 	sigaction(SIGCHLD, &dfl, NULL);
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTSTP, SIG_IGN);
+	struct sigaction shutdown = { .sa_handler = shutdown_requested };
+	sigaction(SIGUSR1, &shutdown, NULL);
+	sigaction(SIGUSR2, &shutdown, NULL);
+	sigaction(SIGTERM, &shutdown, NULL);
 	std_fds_open_console();
 
 	mount_fs("proc", "/proc", MS_NOSUID | MS_NODEV | MS_NOEXEC);

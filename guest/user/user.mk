@@ -28,5 +28,8 @@ $(USER_INIT): $(USER_DIR)/obj/guest/user/init.o
 $(USER_SELFTEST): $(USER_SELFTEST_OBJS)
 	$(USER_CC) $(USER_CFLAGS) -o $@ $^ -lpthread
 
-$(INITRAMFS): $(USER_INIT) $(USER_SELFTEST) scripts/mkinitramfs $(USER_ROOTFS_FILES)
-	scripts/mkinitramfs $@ --add $(USER_INIT):/init --add $(USER_SELFTEST):/usr/bin/vitro-selftest
+USER_TEST_SCRIPTS := $(wildcard tests/user/busybox/*)
+
+$(INITRAMFS): $(USER_INIT) $(USER_SELFTEST) scripts/mkinitramfs $(USER_ROOTFS_FILES) $(USER_TEST_SCRIPTS)
+	scripts/mkinitramfs $@ --add $(USER_INIT):/init --add $(USER_SELFTEST):/usr/bin/vitro-selftest \
+		--add tests/user/busybox:/usr/share/vitro-tests/busybox
