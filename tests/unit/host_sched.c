@@ -1,0 +1,66 @@
+/* What kernel code that sleeps (pipes, poll, epoll, record locks, wait
+ * queues) needs from the scheduler in host tests: one task, the one a test
+ * makes its system calls as; a clock that moves only when a timed sleep
+ * runs out; and a hook a test sets to act while the task would sleep (the
+ * other end of a pipe writes, a lock holder lets go). A sleep that neither
+ * the hook nor a time limit ends would last forever: the test aborts. */
+#include "host_sched.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <vitro/task.h>
+#include <vitro/time.h>
+
+struct task *host_current_task;
+uint64_t host_clock_ns;
+
+static void (*sleep_hook)(void *arg);
+static void *sleep_hook_arg;
+
+void host_sched_on_next_sleep(void (*fn)(void *arg), void *arg)
+{
+	sleep_hook = fn;
+	sleep_hook_arg = arg;
+}
+
+bool try_to_wake_up(struct task *t, unsigned int state_mask)
+{
+	if (!(t->state & state_mask))
+		return false;
+	t->state = TASK_RUNNING;
+	return true;
+}
+
+/* Runs the hook once; true if it woke the task. */
+static bool run_sleep_hook(void)
+{
+	void (*fn)(void *arg) = sleep_hook;
+
+	if (fn) {
+		sleep_hook = NULL;
+		fn(sleep_hook_arg);
+	}
+	return current->state == TASK_RUNNING;
+}
+
+void schedule(void)
+{
+	if (current->state == TASK_RUNNING || run_sleep_hook())
+		return;
+	fprintf(stderr, "host_sched: %s would sleep forever\n", current->comm);
+	abort();
+}
+
+uint64_t schedule_timeout(uint64_t timeout_ns)
+{
+	if (current->state == TASK_RUNNING || run_sleep_hook())
+		return timeout_ns;
+	host_clock_ns += timeout_ns;
+	current->state = TASK_RUNNING;
+	return 0;
+}
+
+uint64_t ktime_get_ns(void)
+{
+	return host_clock_ns;
+}
