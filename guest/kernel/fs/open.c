@@ -249,6 +249,8 @@ int vfs_close(struct file *file)
 	spin_unlock(&vfs_lock);
 	if (!is_last)
 		return 0;
+	if (!list_empty(&file->f_ep_links))
+		eventpoll_release(file);
 	locks_remove_file(file);
 	if (file->f_op->release)
 		err = file->f_op->release(file->f_inode, file);
