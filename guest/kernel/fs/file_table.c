@@ -257,6 +257,32 @@ static void files_close_matching(struct files_struct *files, bool close_all)
 	}
 }
 
+void files_close_range(struct files_struct *files, unsigned int first, unsigned int last,
+		       bool only_mark_close_on_exec)
+{
+	for (unsigned int fd = first; fd <= last; fd++) {
+		struct file *file = NULL;
+
+		spin_lock(&files->lock);
+		if (fd >= files->nr_slots) {
+			spin_unlock(&files->lock);
+			return;
+		}
+		if (files->fd[fd] && only_mark_close_on_exec) {
+			slot_set_close_on_exec(files, fd, true);
+		} else if (files->fd[fd]) {
+			file = files->fd[fd];
+			files->fd[fd] = NULL;
+			slot_set_close_on_exec(files, fd, false);
+		}
+		spin_unlock(&files->lock);
+		if (file)
+			close_one(files, file);
+		if (fd == UINT32_MAX)
+			return;
+	}
+}
+
 void files_close_on_exec(struct files_struct *files)
 {
 	files_close_matching(files, false);

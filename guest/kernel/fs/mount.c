@@ -217,7 +217,7 @@ out:
 	return err;
 }
 
-int vfs_remount(struct fs_struct *fs, const char *target, unsigned int mnt_flags)
+int vfs_remount(struct fs_struct *fs, const char *target, unsigned int mnt_flags, unsigned int keep)
 {
 	struct path path;
 	int err;
@@ -228,7 +228,7 @@ int vfs_remount(struct fs_struct *fs, const char *target, unsigned int mnt_flags
 		if (path.dentry != path.mnt->mnt_root)
 			err = -EINVAL;
 		else
-			path.mnt->mnt_flags = mnt_flags;
+			path.mnt->mnt_flags = (path.mnt->mnt_flags & keep) | (mnt_flags & ~keep);
 		path_put(&path);
 	}
 	spin_unlock(&vfs_lock);

@@ -163,6 +163,9 @@ long vfs_getdents(struct file *file, void *buf, size_t size)
 
 	if (!S_ISDIR(file->f_inode->i_mode) || !file->f_op->iterate)
 		return -ENOTDIR;
+	/* Removed while open: Linux's IS_DEADDIR. */
+	if (READ_ONCE(file->f_inode->i_nlink) == 0)
+		return -ENOENT;
 	err = file->f_op->iterate(file, &gb.ctx);
 	file->f_pos = gb.ctx.pos;
 	if (err)

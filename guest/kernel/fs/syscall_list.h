@@ -1,10 +1,53 @@
 /* The file system calls in the system call table (kernel/syscall_table.c),
- * by Linux name. */
+ * by Linux name, in the order of the fs/sys_*.c files that define them:
+ * read_write, open, stat, getdents, namei, cwd, fd, ioctl, access, attr,
+ * truncate, sync, fadvise, mount, statfs, pipe, poll, epoll, sendfile. */
 #ifndef VITRO_FS_SYSCALL_LIST_H
 #define VITRO_FS_SYSCALL_LIST_H
 
 #define FS_SYSCALL_LIST(X) \
 	X(read)            \
-	X(write)
+	X(write)           \
+	X(pread64)         \
+	X(pwrite64)        \
+	X(readv)           \
+	X(writev)          \
+	X(preadv)          \
+	X(pwritev)         \
+	X(preadv2)         \
+	X(pwritev2)        \
+	X(lseek)           \
+	X(open)            \
+	X(openat)          \
+	X(creat)           \
+	X(close)           \
+	X(close_range)     \
+	X(stat)            \
+	X(lstat)           \
+	X(fstat)           \
+	X(newfstatat)      \
+	X(statx)           \
+	X(getdents64)      \
+	X(mkdir)           \
+	X(mkdirat)         \
+	X(mknod)           \
+	X(mknodat)         \
+	X(rmdir)           \
+	X(unlink)          \
+	X(unlinkat)        \
+	X(rename)          \
+	X(renameat)        \
+	X(renameat2)       \
+	X(link)            \
+	X(linkat)          \
+	X(symlink)         \
+	X(symlinkat)       \
+	X(readlink)        \
+	X(readlinkat)      \
+	X(chdir)           \
+	X(fchdir)          \
+	X(getcwd)          \
+	X(chroot)          \
+	X(umask)
 
 #endif

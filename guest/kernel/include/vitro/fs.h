@@ -319,6 +319,10 @@ int fd_dup(struct files_struct *files, int old_fd, unsigned int min_fd, bool clo
 int fd_dup2(struct files_struct *files, int old_fd, int new_fd, bool close_on_exec);
 int fd_get_close_on_exec(struct files_struct *files, int fd);
 int fd_set_close_on_exec(struct files_struct *files, int fd, bool close_on_exec);
+/* close_range(2): closes the open descriptors from first to last, or only
+ * marks them close-on-exec. */
+void files_close_range(struct files_struct *files, unsigned int first, unsigned int last,
+		       bool only_mark_close_on_exec);
 /* execve: closes the descriptors marked close-on-exec. */
 void files_close_on_exec(struct files_struct *files);
 
@@ -448,12 +452,14 @@ struct kstatfs {
 int vfs_statfs(struct fs_struct *fs, const char *path, struct kstatfs *st);
 int vfs_fstatfs(struct file *file, struct kstatfs *st);
 
-/* mount(2)'s parts: a new mount with MNT_* flags, a change of a mount's flags
- * (target must be where something is mounted: EINVAL), and umount2 (follow:
- * whether a symlink as the last component is followed). */
+/* mount(2)'s parts: a new mount with MNT_* flags; a change of a mount's
+ * flags to mnt_flags but for those in keep, which stay as they are (target
+ * must be the root of a mount: EINVAL); and umount2 (follow: whether a
+ * symlink as the last component is followed). */
 int vfs_mount_flags(struct fs_struct *fs, const char *fs_type, const char *target,
 		    unsigned int mnt_flags);
-int vfs_remount(struct fs_struct *fs, const char *target, unsigned int mnt_flags);
+int vfs_remount(struct fs_struct *fs, const char *target, unsigned int mnt_flags,
+		unsigned int keep);
 int vfs_umount_flags(struct fs_struct *fs, const char *target, bool follow);
 
 /* The *at forms: old and new each relative to their own fs (a directory
