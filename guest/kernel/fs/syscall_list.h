@@ -48,6 +48,12 @@
 	X(fchdir)          \
 	X(getcwd)          \
 	X(chroot)          \
-	X(umask)
+	X(umask)           \
+	X(dup)             \
+	X(dup2)            \
+	X(dup3)            \
+	X(fcntl)           \
+	X(flock)           \
+	X(ioctl)
 
 #endif
