@@ -54,6 +54,33 @@
 	X(dup3)            \
 	X(fcntl)           \
 	X(flock)           \
-	X(ioctl)
+	X(ioctl)           \
+	X(access)          \
+	X(faccessat)       \
+	X(faccessat2)      \
+	X(chmod)           \
+	X(fchmod)          \
+	X(fchmodat)        \
+	X(chown)           \
+	X(fchown)          \
+	X(lchown)          \
+	X(fchownat)        \
+	X(utimensat)       \
+	X(utimes)          \
+	X(futimesat)       \
+	X(utime)           \
+	X(truncate)        \
+	X(ftruncate)       \
+	X(sync)            \
+	X(syncfs)          \
+	X(fsync)           \
+	X(fdatasync)       \
+	X(sync_file_range) \
+	X(fadvise64)       \
+	X(readahead)       \
+	X(mount)           \
+	X(umount2)         \
+	X(statfs)          \
+	X(fstatfs)
 
 #endif
