@@ -81,6 +81,19 @@
 	X(mount)           \
 	X(umount2)         \
 	X(statfs)          \
-	X(fstatfs)
+	X(fstatfs)         \
+	X(pipe)            \
+	X(pipe2)           \
+	X(poll)            \
+	X(ppoll)           \
+	X(select)          \
+	X(pselect6)        \
+	X(epoll_create)    \
+	X(epoll_create1)   \
+	X(epoll_ctl)       \
+	X(epoll_wait)      \
+	X(epoll_pwait)     \
+	X(epoll_pwait2)    \
+	X(sendfile)
 
 #endif
