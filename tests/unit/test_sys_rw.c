@@ -6,6 +6,7 @@
 #include <string.h>
 #include <vitro/errno.h>
 
+#include "../../guest/drivers/char/mem.h"
 #include "sys_world.h"
 #include "unit.h"
 
@@ -200,12 +201,43 @@ static void test_sys_sendfile_copies_between_files(void)
 	sys_world_end(&w);
 }
 
+static void test_sys_memory_devices_seek_as_on_linux(void)
+{
+	struct sys_world w;
+	uint64_t buf;
+	long null, zero, urandom;
+
+	sys_world_start(&w);
+	EXPECT_EQ(mem_devices_register(), 0);
+	EXPECT_EQ(SYS(mknod, U("/null"), S_IFCHR | 0666, (1 << 8) | 3), 0);
+	EXPECT_EQ(SYS(mknod, U("/zero"), S_IFCHR | 0666, (1 << 8) | 5), 0);
+	EXPECT_EQ(SYS(mknod, U("/urandom"), S_IFCHR | 0666, (1 << 8) | 9), 0);
+	null = SYS(open, U("/null"), O_RDWR);
+	zero = SYS(open, U("/zero"), O_RDONLY);
+	urandom = SYS(open, U("/urandom"), O_RDONLY);
+	/* /dev/null and /dev/zero seek to 0 whatever is asked; /dev/urandom
+	 * stays where it is; all take positional reads. */
+	EXPECT_EQ(SYS(lseek, null, 100, SEEK_SET), 0);
+	EXPECT_EQ(SYS(lseek, zero, 5, SEEK_END), 0);
+	EXPECT_EQ(SYS(lseek, urandom, 9, SEEK_SET), 0);
+	buf = UBUF(8);
+	memset(UPTR(char, buf), 0x55, 8);
+	EXPECT_EQ(SYS(pread64, zero, buf, 8, 4096), 8);
+	EXPECT_EQ(unit_first_byte_not(UPTR(uint8_t, buf), 8, 0), 8);
+	EXPECT_EQ(SYS(pwrite64, null, buf, 8, 12), 8);
+	EXPECT_EQ(SYS(read, null, buf, 8), 0);
+	/* Open files keep their driver's operations. */
+	mem_devices_unregister();
+	sys_world_end(&w);
+}
+
 static CU_TestInfo sys_rw_tests[] = {
 	UNIT_TEST(test_sys_read_write_positional_and_lseek),
 	UNIT_TEST(test_sys_read_stops_at_the_first_fault),
 	UNIT_TEST(test_sys_readv_writev_gather_and_scatter),
 	UNIT_TEST(test_sys_pipes_are_streams_and_reads_do_not_wait),
 	UNIT_TEST(test_sys_sendfile_copies_between_files),
+	UNIT_TEST(test_sys_memory_devices_seek_as_on_linux),
 	CU_TEST_INFO_NULL,
 };
 
