@@ -255,12 +255,57 @@ static void test_sys_mount_read_only_noexec_nodev(void)
 	sys_world_end(&w);
 }
 
+static void test_sys_fallocate_and_xattrs_are_checked_then_unsupported(void)
+{
+	struct sys_world w;
+	uint64_t fds, list;
+	char long_name[300];
+	long fd;
+
+	sys_world_start(&w);
+	sys_world_put("/f", "x");
+	fd = SYS(open, U("/f"), O_RDWR);
+	EXPECT_EQ(SYS(fallocate, fd, 0, 0, 4096), -EOPNOTSUPP);
+	EXPECT_EQ(SYS(fallocate, fd, 0, -1, 4096), -EINVAL);
+	EXPECT_EQ(SYS(fallocate, fd, 0, 0, 0), -EINVAL);
+	EXPECT_EQ(SYS(fallocate, fd, 0x2 /* PUNCH_HOLE alone */, 0, 1), -EOPNOTSUPP);
+	EXPECT_EQ(SYS(fallocate, fd, 0, INT64_MAX, 2), -EFBIG);
+	EXPECT_EQ(SYS(fallocate, SYS(open, U("/f"), O_RDONLY), 0, 0, 1), -EBADF);
+	EXPECT_EQ(SYS(fallocate, SYS(open, U("/"), O_RDONLY), 0, 0, 1), -EBADF);
+	fds = UBUF(8);
+	EXPECT_EQ(SYS(pipe, fds), 0);
+	EXPECT_EQ(SYS(fallocate, UPTR(int, fds)[1], 0, 0, 1), -ESPIPE);
+
+	/* Extended attributes: none kept, but the checks come first. */
+	EXPECT_EQ(SYS(getxattr, U("/f"), U("user.a"), UBUF(8), 8), -EOPNOTSUPP);
+	EXPECT_EQ(SYS(getxattr, U("/nope"), U("user.a"), UBUF(8), 8), -ENOENT);
+	EXPECT_EQ(SYS(getxattr, U("/f"), U(""), UBUF(8), 8), -ERANGE);
+	memset(long_name, 'a', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = '\0';
+	EXPECT_EQ(SYS(setxattr, U("/f"), U(long_name), 0, 0, 0), -ERANGE);
+	EXPECT_EQ(SYS(setxattr, U("/f"), U("user.a"), U("v"), 1, 4), -EINVAL);
+	EXPECT_EQ(SYS(setxattr, U("/f"), U("user.a"), U("v"), 65537, 0), -E2BIG);
+	EXPECT_EQ(SYS(setxattr, U("/f"), HOST_USER_BAD_ADDR, U("v"), 1, 0), -EFAULT);
+	EXPECT_EQ(SYS(fsetxattr, fd, U("user.a"), U("v"), 1, 0), -EOPNOTSUPP);
+	EXPECT_EQ(SYS(fremovexattr, 99, U("user.a")), -EBADF);
+	list = UBUF(64);
+	EXPECT_EQ(SYS(listxattr, U("/f"), list, 64), 0);
+	EXPECT_EQ(SYS(flistxattr, fd, list, 64), 0);
+	EXPECT_EQ(SYS(llistxattr, U("/nope"), list, 64), -ENOENT);
+	EXPECT_EQ(SYS(mount, 0, U("/"), 0, MS_REMOUNT | MS_RDONLY, 0), 0);
+	EXPECT_EQ(SYS(removexattr, U("/f"), U("user.a")), -EROFS);
+	EXPECT_EQ(SYS(lgetxattr, U("/f"), U("user.a"), 0, 0), -EOPNOTSUPP);
+	EXPECT_EQ(SYS(mount, 0, U("/"), 0, MS_REMOUNT, 0), 0);
+	sys_world_end(&w);
+}
+
 static CU_TestInfo sys_attr_tests[] = {
 	UNIT_TEST(test_sys_access_as_root),
 	UNIT_TEST(test_sys_chmod_chown_and_set_id_bits),
 	UNIT_TEST(test_sys_utimensat_now_omit_and_errors),
 	UNIT_TEST(test_sys_truncate_and_sync),
 	UNIT_TEST(test_sys_mount_read_only_noexec_nodev),
+	UNIT_TEST(test_sys_fallocate_and_xattrs_are_checked_then_unsupported),
 	CU_TEST_INFO_NULL,
 };
 

@@ -1,7 +1,8 @@
 /* The file system calls in the system call table (kernel/syscall_table.c),
  * by Linux name, in the order of the fs/sys_*.c files that define them:
  * read_write, open, stat, getdents, namei, cwd, fd, ioctl, access, attr,
- * truncate, sync, fadvise, mount, statfs, pipe, poll, epoll, sendfile. */
+ * truncate, sync, fadvise, mount, statfs, pipe, poll, epoll, sendfile,
+ * xattr. */
 #ifndef VITRO_FS_SYSCALL_LIST_H
 #define VITRO_FS_SYSCALL_LIST_H
 
@@ -71,6 +72,7 @@
 	X(utime)           \
 	X(truncate)        \
 	X(ftruncate)       \
+	X(fallocate)       \
 	X(sync)            \
 	X(syncfs)          \
 	X(fsync)           \
@@ -94,6 +96,18 @@
 	X(epoll_wait)      \
 	X(epoll_pwait)     \
 	X(epoll_pwait2)    \
-	X(sendfile)
+	X(sendfile)        \
+	X(setxattr)        \
+	X(lsetxattr)       \
+	X(fsetxattr)       \
+	X(getxattr)        \
+	X(lgetxattr)       \
+	X(fgetxattr)       \
+	X(listxattr)       \
+	X(llistxattr)      \
+	X(flistxattr)      \
+	X(removexattr)     \
+	X(lremovexattr)    \
+	X(fremovexattr)
 
 #endif
