@@ -33,6 +33,7 @@ static void test_sys_read_write_positional_and_lseek(void)
 	EXPECT_EQ(SYS(pread64, fd, buf, 16, 0), 10);
 	EXPECT_EQ(memcmp(UPTR(char, buf), "0ab3456789", 10), 0);
 	EXPECT_EQ(SYS(pread64, fd, buf, 4, -1), -EINVAL);
+	EXPECT_EQ(SYS(pread64, 99, buf, 4, -1), -EINVAL); /* before the descriptor */
 	EXPECT_EQ(SYS(pread64, fd, buf, 4, 100), 0);
 	/* Writing past the end leaves a hole of zeros. */
 	EXPECT_EQ(SYS(pwrite64, fd, U("Z"), 1, 12), 1);
@@ -56,6 +57,7 @@ static void test_sys_read_write_positional_and_lseek(void)
 	fd = SYS(open, U("/f"), O_RDONLY);
 	EXPECT_EQ(SYS(write, fd, U("x"), 1), -EBADF);
 	EXPECT_EQ(SYS(pwrite64, fd, U("x"), 1, 0), -EBADF);
+	EXPECT_EQ(SYS(pwrite64, fd, HOST_USER_BAD_ADDR, 1, 0), -EBADF);
 	EXPECT_EQ(SYS(close, fd), 0);
 	fd = SYS(open, U("/"), O_RDONLY);
 	EXPECT_EQ(SYS(read, fd, buf, 1), -EISDIR);

@@ -211,26 +211,28 @@ static long import_iovec(uint64_t uiov, unsigned long nr, struct user_iovec **re
 	return 0;
 }
 
-/* What every read and write checks first, in Linux's order. */
+/* What every read and write checks of its file, in Linux's order (a
+ * negative position was refused before the descriptor was looked at). */
 static long rw_checks(struct file *file, bool is_write, const int64_t *pos)
 {
-	if (!(file->f_mode & (is_write ? FMODE_WRITE : FMODE_READ)))
-		return -EBADF;
-	if (pos && *pos < 0)
-		return -EINVAL;
 	if (pos && !vfs_file_is_seekable(file))
 		return -ESPIPE;
+	if (!(file->f_mode & (is_write ? FMODE_WRITE : FMODE_READ)))
+		return -EBADF;
 	return 0;
 }
 
 static long rw_vector(int fd, uint64_t uiov, unsigned long nr, int64_t *pos, bool is_write)
 {
-	struct file *file = fdget(fd);
 	struct user_iovec *iov;
 	struct user_iter it;
+	struct file *file;
 	size_t total;
 	long ret;
 
+	if (pos && *pos < 0)
+		return -EINVAL;
+	file = fdget(fd);
 	if (!file)
 		return -EBADF;
 	ret = rw_checks(file, is_write, pos);
@@ -251,9 +253,12 @@ static long rw_buffer(int fd, uint64_t ubuf, size_t count, int64_t *pos, bool is
 {
 	struct user_iovec v = { .base = ubuf, .len = count < MAX_RW_COUNT ? count : MAX_RW_COUNT };
 	struct user_iter it = { .iov = &v, .nr = 1 };
-	struct file *file = fdget(fd);
+	struct file *file;
 	long ret;
 
+	if (pos && *pos < 0)
+		return -EINVAL;
+	file = fdget(fd);
 	if (!file)
 		return -EBADF;
 	ret = rw_checks(file, is_write, pos);
