@@ -279,7 +279,7 @@ struct file {
 	struct path f_path;
 	struct inode *f_inode;
 	const struct file_operations *f_op;
-	unsigned int f_flags; /* O_* given to open */
+	unsigned int f_flags; /* status flags (F_GETFL): open's, less its creation flags */
 	unsigned int f_mode; /* FMODE_* */
 	int64_t f_pos;
 	int f_count; /* descriptors and others sharing it (under vfs_lock) */
