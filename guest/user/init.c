@@ -153,8 +153,9 @@ static void shutdown_if_requested(void)
 {
 	if (!shutdown_signal)
 		return;
-	say("%s requested: syncing and powering off",
-	    shutdown_signal == SIGTERM ? "reboot" : shutdown_signal == SIGUSR1 ? "halt" : "poweroff");
+	say("%s requested: syncing and powering off", shutdown_signal == SIGTERM ? "reboot" :
+						      shutdown_signal == SIGUSR1 ? "halt" :
+										   "poweroff");
 	kill(-1, SIGTERM);
 	sleep(1);
 	kill(-1, SIGKILL);

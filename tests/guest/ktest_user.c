@@ -24,6 +24,7 @@ extern const char user_blob_hello[], user_blob_hello_end[];
 extern const char user_blob_fault[], user_blob_fault_end[];
 extern const char user_blob_fpu[], user_blob_fpu_end[];
 extern const char user_blob_tls[], user_blob_tls_end[];
+extern const char user_blob_files[], user_blob_files_end[];
 
 struct user_run {
 	struct pgtable pt;
@@ -66,8 +67,13 @@ static void free_user_tables(uint64_t table_phys, int level)
 	free_pages(table, 0);
 }
 
-static int setup_console_fds(struct task *t)
+/* Descriptors 0-2 on the console, and init's root and working directory. */
+static int setup_files(struct task *t)
 {
+	t->fs = kzalloc(sizeof(*t->fs), GFP_KERNEL);
+	if (!t->fs)
+		return -1;
+	fs_struct_copy(t->fs, &init_fs);
 	t->files = kzalloc(sizeof(*t->files), GFP_KERNEL);
 	if (!t->files || files_init(t->files))
 		return -1;
@@ -88,7 +94,7 @@ static int enter_user(void *arg)
 	struct task *t = current;
 	struct trap_frame *frame;
 
-	if (setup_console_fds(t))
+	if (setup_files(t))
 		return -1;
 	t->thread.fpu = kmalloc(512, GFP_KERNEL);
 	if (!t->thread.fpu)
@@ -151,6 +157,12 @@ KTEST(user_ring3_write_and_exit)
 {
 	/* exit(write's count): 25 bytes of "ktest: hello from ring 3\n". */
 	KTEST_EXPECT_EQ(run_user(user_blob_hello, user_blob_hello_end, 0), EXIT_STATUS_CODE(25));
+}
+
+KTEST(user_ring3_file_calls)
+{
+	/* Exit status 0, or the number of the step that went wrong. */
+	KTEST_EXPECT_EQ(run_user(user_blob_files, user_blob_files_end, 0), EXIT_STATUS_CODE(0));
 }
 
 KTEST(user_fault_kills_with_sigsegv)

@@ -4,19 +4,20 @@
 UNIT_BIN := $(BUILD)/tests/unit/unit-tests
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 # Kernel code that builds for the host: the libraries, execve's ELF reader and
-# stack builder, all of mm/, fs/ (but pipe.c and poll.c, which sleep, and the
-# system calls, which copy from user memory) and tty/ (the
-# hardware glue lives under arch/) and the scheduling policy (the runtime
-# around it switches stacks and sends IPIs, so it is tested in the guest),
-# the virtio core, virtqueue and virtio-mmio transport (mmio_platform.c maps
-# and routes interrupts) and the block layer's queues, merging, flush
-# sequencing and schedulers (genhd.c and blk_glue.c sleep and send IPIs).
+# stack builder, all of mm/, fs/ (the system calls included: host_uaccess.c
+# stands in for user memory, and host_sched.c for the scheduler under pipes,
+# poll and wait queues) and tty/ (the hardware glue lives under arch/), wait
+# queues, the scheduling policy (the runtime around it switches stacks and
+# sends IPIs, so it is tested in the guest), the virtio core, virtqueue and
+# virtio-mmio transport (mmio_platform.c maps and routes interrupts) and the
+# block layer's queues, merging, flush sequencing and schedulers (genhd.c and
+# blk_glue.c sleep and send IPIs).
 UNIT_GUEST_SRCS := guest/kernel/lib/format.c guest/kernel/lib/dtb.c guest/kernel/lib/rbtree.c \
 	guest/kernel/lib/kallsyms.c guest/kernel/kernel/cmdline.c guest/kernel/trace/producer.c \
 	guest/kernel/kernel/elf_image.c guest/kernel/kernel/exec_stack.c \
 	guest/kernel/lib/chacha20.c guest/kernel/lib/crng.c guest/drivers/char/mem.c \
-	$(filter-out guest/kernel/fs/pipe.c guest/kernel/fs/poll.c guest/kernel/fs/sys_%.c,$(wildcard guest/kernel/mm/*.c guest/kernel/fs/*.c guest/kernel/tty/*.c)) \
-	$(addprefix guest/kernel/sched/,core.c fair.c rt.c deadline.c) \
+	$(wildcard guest/kernel/mm/*.c guest/kernel/fs/*.c guest/kernel/tty/*.c) \
+	$(addprefix guest/kernel/sched/,core.c fair.c rt.c deadline.c wait.c) \
 	$(addprefix guest/drivers/virtio/,virtqueue.c virtio.c virtio_mmio.c mmio_discover.c) \
 	$(addprefix guest/kernel/block/,blk_mq.c flush.c elevator.c mq_deadline.c)
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/tests/unit/obj/%.o,$(UNIT_SRCS) $(UNIT_GUEST_SRCS))

@@ -42,10 +42,27 @@ static long random_read(struct file *file, void *buf, size_t count, int64_t *pos
 	return (long)count;
 }
 
-static const struct file_operations null_fops = { .read = null_read, .write = null_write };
-static const struct file_operations zero_fops = { .read = zero_read, .write = null_write };
-static const struct file_operations full_fops = { .read = zero_read, .write = full_write };
-static const struct file_operations random_fops = { .read = random_read, .write = null_write };
+/* Linux's null_lseek: every seek lands at 0 (null, zero, full). */
+static int64_t null_llseek(struct file *file, int64_t offset, int whence)
+{
+	(void)offset, (void)whence;
+	file->f_pos = 0;
+	return 0;
+}
+
+static const struct file_operations null_fops = { .read = null_read,
+						  .write = null_write,
+						  .llseek = null_llseek };
+static const struct file_operations zero_fops = { .read = zero_read,
+						  .write = null_write,
+						  .llseek = null_llseek };
+static const struct file_operations full_fops = { .read = zero_read,
+						  .write = full_write,
+						  .llseek = null_llseek };
+/* random and urandom seek nowhere, and say so (Linux's noop_llseek). */
+static const struct file_operations random_fops = { .read = random_read,
+						    .write = null_write,
+						    .llseek = noop_llseek };
 
 static const struct mem_device {
 	unsigned int minor;

@@ -41,6 +41,7 @@ void dcache_init(void)
 {
 	static bool shrinker_registered;
 
+	vfs_counters = (struct vfs_stats){ 0 };
 	for (unsigned int i = 0; i < DCACHE_HASH_SIZE; i++)
 		list_init(&dentry_hashtable[i]);
 	list_init(&dentry_lru);

@@ -29,6 +29,9 @@ static int create_prepare(struct fs_struct *fs, const char *path, bool is_dir, s
 	err = -ENOENT;
 	if (nd->has_trailing_slash && !is_dir)
 		goto err_put;
+	err = -EROFS;
+	if (mnt_is_readonly(nd->path.mnt))
+		goto err_put;
 	*result = dentry;
 	return 0;
 err_put:
@@ -103,35 +106,60 @@ int vfs_symlink(struct fs_struct *fs, const char *target, const char *link_path)
 	return create_entry(fs, link_path, &e);
 }
 
-int vfs_link(struct fs_struct *fs, const char *old_path, const char *new_path)
+/* A new name new_path for old. Lock held. */
+static int link_locked(const struct path *old, struct fs_struct *new_fs, const char *new_path)
 {
+	struct inode *inode = old->dentry->d_inode;
 	struct nameidata nd;
 	struct dentry *dentry;
-	struct path old;
 	struct inode *dir;
 	int err;
 
-	spin_lock(&vfs_lock);
-	/* As linkat() without AT_SYMLINK_FOLLOW: a symlink is linked itself. */
-	err = path_lookup(fs, old_path, 0, &old);
+	if (S_ISDIR(inode->i_mode))
+		return -EPERM;
+	err = create_prepare(new_fs, new_path, false, &nd, &dentry);
 	if (err)
-		goto out;
-	err = -EPERM;
-	if (S_ISDIR(old.dentry->d_inode->i_mode))
-		goto err_old;
-	err = create_prepare(fs, new_path, false, &nd, &dentry);
-	if (err)
-		goto err_old;
+		return err;
 	dir = nd.path.dentry->d_inode;
-	if (nd.path.mnt != old.mnt)
+	if (nd.path.mnt != old->mnt)
 		err = -EXDEV;
+	else if (inode->i_nlink == 0)
+		err = -ENOENT; /* an open file that lost its last name stays nameless */
 	else
-		err = dir->i_op->link ? dir->i_op->link(old.dentry, dir, dentry) : -EPERM;
+		err = dir->i_op->link ? dir->i_op->link(old->dentry, dir, dentry) : -EPERM;
 	dput(dentry);
 	nd_release(&nd);
-err_old:
-	path_put(&old);
-out:
+	return err;
+}
+
+int vfs_linkat(struct fs_struct *old_fs, const char *old_path, struct fs_struct *new_fs,
+	       const char *new_path, bool follow)
+{
+	struct path old;
+	int err;
+
+	spin_lock(&vfs_lock);
+	/* Without AT_SYMLINK_FOLLOW a symlink is linked itself. */
+	err = path_lookup(old_fs, old_path, follow ? LOOKUP_FOLLOW : 0, &old);
+	if (!err) {
+		err = link_locked(&old, new_fs, new_path);
+		path_put(&old);
+	}
+	spin_unlock(&vfs_lock);
+	return err;
+}
+
+int vfs_link(struct fs_struct *fs, const char *old_path, const char *new_path)
+{
+	return vfs_linkat(fs, old_path, fs, new_path, false);
+}
+
+int vfs_link_file(struct file *file, struct fs_struct *new_fs, const char *new_path)
+{
+	int err;
+
+	spin_lock(&vfs_lock);
+	err = link_locked(&file->f_path, new_fs, new_path);
 	spin_unlock(&vfs_lock);
 	return err;
 }
@@ -158,6 +186,9 @@ static int remove_prepare(struct fs_struct *fs, const char *path, bool is_dir, s
 			err = -EBUSY;
 		goto err_release;
 	}
+	err = -EROFS;
+	if (mnt_is_readonly(nd->path.mnt))
+		goto err_release;
 	err = lookup_last(nd, &dentry);
 	if (err)
 		goto err_release;
@@ -256,24 +287,40 @@ static int rename_checks(struct nameidata *old_nd, struct dentry *old, struct na
 
 int vfs_rename(struct fs_struct *fs, const char *old_path, const char *new_path)
 {
+	return vfs_renameat(fs, old_path, fs, new_path, 0);
+}
+
+int vfs_renameat(struct fs_struct *old_fs, const char *old_path, struct fs_struct *new_fs,
+		 const char *new_path, unsigned int flags)
+{
 	struct nameidata old_nd, new_nd;
 	struct dentry *old, *new;
 	struct inode *old_dir, *new_dir;
 	char *long_name = NULL;
 	int err;
 
+	if (flags & ~RENAME_NOREPLACE)
+		return -EINVAL;
 	spin_lock(&vfs_lock);
-	err = path_parent(fs, old_path, &old_nd);
+	err = path_parent(old_fs, old_path, &old_nd);
 	if (err)
 		goto out;
-	err = path_parent(fs, new_path, &new_nd);
+	err = path_parent(new_fs, new_path, &new_nd);
 	if (err)
 		goto err_old_nd;
-	err = -EBUSY;
-	if (old_nd.last_type != LAST_NORM || new_nd.last_type != LAST_NORM)
-		goto err_new_nd;
 	err = -EXDEV;
 	if (old_nd.path.mnt != new_nd.path.mnt)
+		goto err_new_nd;
+	err = -EBUSY;
+	if (old_nd.last_type != LAST_NORM)
+		goto err_new_nd;
+	/* As Linux: "." or ".." as the new name exists, for NOREPLACE. */
+	if (new_nd.last_type != LAST_NORM) {
+		err = flags & RENAME_NOREPLACE ? -EEXIST : -EBUSY;
+		goto err_new_nd;
+	}
+	err = -EROFS;
+	if (mnt_is_readonly(old_nd.path.mnt))
 		goto err_new_nd;
 	err = lookup_last(&old_nd, &old);
 	if (err)
@@ -281,7 +328,12 @@ int vfs_rename(struct fs_struct *fs, const char *old_path, const char *new_path)
 	err = lookup_last(&new_nd, &new);
 	if (err)
 		goto err_old;
-	err = rename_checks(&old_nd, old, &new_nd, new);
+	if (!old->d_inode)
+		err = -ENOENT;
+	else if ((flags & RENAME_NOREPLACE) && new->d_inode)
+		err = -EEXIST;
+	else
+		err = rename_checks(&old_nd, old, &new_nd, new);
 	/* Two names of one inode: rename does nothing, as POSIX says. */
 	if (err || old == new || (new->d_inode &&new->d_inode == old->d_inode))
 		goto err_new;
@@ -315,34 +367,48 @@ out:
 	return err;
 }
 
+/* Lock held. */
+static long readlink_inode(struct inode *inode, char *buf, size_t size)
+{
+	const char *body;
+	size_t len;
+
+	if (!S_ISLNK(inode->i_mode) || !inode->i_op->get_link)
+		return -EINVAL;
+	body = inode->i_op->get_link(inode);
+	len = strlen(body);
+	/* Truncated silently, with no NUL, as readlink(2). */
+	if (len > size)
+		len = size;
+	memcpy(buf, body, len);
+	return (long)len;
+}
+
 long vfs_readlink(struct fs_struct *fs, const char *path, char *buf, size_t size)
 {
-	struct inode *inode;
 	struct path link;
-	const char *body;
 	long err;
 
 	if (size == 0)
 		return -EINVAL;
 	spin_lock(&vfs_lock);
 	err = path_lookup(fs, path, 0, &link);
-	if (err)
-		goto out;
-	inode = link.dentry->d_inode;
-	err = -EINVAL;
-	if (S_ISLNK(inode->i_mode) && inode->i_op->get_link) {
-		size_t len;
-
-		body = inode->i_op->get_link(inode);
-		len = strlen(body);
-		/* Truncated silently, with no NUL, as readlink(2). */
-		if (len > size)
-			len = size;
-		memcpy(buf, body, len);
-		err = (long)len;
+	if (!err) {
+		err = readlink_inode(link.dentry->d_inode, buf, size);
+		path_put(&link);
 	}
-	path_put(&link);
-out:
+	spin_unlock(&vfs_lock);
+	return err;
+}
+
+long vfs_freadlink(struct file *file, char *buf, size_t size)
+{
+	long err;
+
+	if (size == 0)
+		return -EINVAL;
+	spin_lock(&vfs_lock);
+	err = readlink_inode(file->f_inode, buf, size);
 	spin_unlock(&vfs_lock);
 	return err;
 }

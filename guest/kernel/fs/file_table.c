@@ -96,6 +96,14 @@ int fd_install(struct files_struct *files, struct file *file, unsigned int min_f
 	return fd;
 }
 
+/* A descriptor of files is gone: the process's record locks on the file
+ * go with it (POSIX), then the table's reference. */
+static int close_one(struct files_struct *files, struct file *file)
+{
+	locks_remove_posix(file, files);
+	return vfs_close(file);
+}
+
 static struct file *fd_lookup(struct files_struct *files, int fd)
 {
 	if (fd < 0 || (unsigned int)fd >= files->nr_slots)
@@ -127,7 +135,7 @@ int fd_close(struct files_struct *files, int fd)
 	spin_unlock(&files->lock);
 	if (!file)
 		return -EBADF;
-	return vfs_close(file);
+	return close_one(files, file);
 }
 
 int fd_dup(struct files_struct *files, int old_fd, unsigned int min_fd, bool close_on_exec)
@@ -175,7 +183,7 @@ int fd_dup2(struct files_struct *files, int old_fd, int new_fd, bool close_on_ex
 	}
 	/* dup2 closes what new_fd held, silently. */
 	if (replaced)
-		vfs_close(replaced);
+		close_one(files, replaced);
 	return new_fd;
 }
 
@@ -245,7 +253,33 @@ static void files_close_matching(struct files_struct *files, bool close_all)
 		}
 		spin_unlock(&files->lock);
 		if (file)
-			vfs_close(file);
+			close_one(files, file);
+	}
+}
+
+void files_close_range(struct files_struct *files, unsigned int first, unsigned int last,
+		       bool only_mark_close_on_exec)
+{
+	for (unsigned int fd = first; fd <= last; fd++) {
+		struct file *file = NULL;
+
+		spin_lock(&files->lock);
+		if (fd >= files->nr_slots) {
+			spin_unlock(&files->lock);
+			return;
+		}
+		if (files->fd[fd] && only_mark_close_on_exec) {
+			slot_set_close_on_exec(files, fd, true);
+		} else if (files->fd[fd]) {
+			file = files->fd[fd];
+			files->fd[fd] = NULL;
+			slot_set_close_on_exec(files, fd, false);
+		}
+		spin_unlock(&files->lock);
+		if (file)
+			close_one(files, file);
+		if (fd == UINT32_MAX)
+			return;
 	}
 }
 

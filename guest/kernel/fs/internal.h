@@ -29,6 +29,8 @@ void dcache_init(void);
 /* inode.c */
 struct inode *igrab(struct inode *inode);
 void iput(struct inode *inode);
+/* A read happened: the access time follows the mount's and file's rules. */
+void file_accessed(struct file *file);
 
 /* super.c */
 struct file_system_type *find_filesystem(const char *name);
@@ -37,6 +39,7 @@ void deactivate_super(struct super_block *sb);
 void ramfs_register(void);
 
 /* mount.c */
+void mnt_init(void);
 struct vfsmount *mntget(struct vfsmount *mnt);
 void mntput(struct vfsmount *mnt);
 /* A mount of fs_type that is in no tree (pipefs): the kernel's own. NULL on error. */
@@ -80,5 +83,29 @@ int nd_last_component(struct nameidata *nd, unsigned int flags);
 
 /* stat.c */
 void inode_fill_kstat(const struct inode *inode, struct kstat *stat);
+
+/* open.c: a new file on path (referenced here) with f_count 1. Without
+ * vfs_lock; NULL when out of memory. */
+struct file *alloc_file(const struct path *path, unsigned int flags, unsigned int mode,
+			const struct file_operations *fops);
+
+static inline bool mnt_is_readonly(const struct vfsmount *mnt)
+{
+	return mnt->mnt_flags & MNT_READONLY;
+}
+
+/* eventpoll.c: the file's last reference is going; it leaves every epoll
+ * watching it. Without vfs_lock. */
+void eventpoll_release(struct file *file);
+
+/* locks.c, without vfs_lock: the file's last reference is going (its OFD
+ * locks go), or owner (a descriptor table) closed a descriptor of the file
+ * (its POSIX locks on the inode go, as POSIX says). */
+void locks_remove_file(struct file *file);
+void locks_remove_posix(struct file *file, const void *owner);
+
+/* pipe.c and anon_inodes.c: their kernel mounts, made by vfs_init(). */
+int pipe_init(void);
+int anon_inodes_init(void);
 
 #endif

@@ -8,6 +8,15 @@
 
 static LIST_HEAD_DECLARE(mount_list);
 
+/* The process's root and working directory, umask 022 as Linux gives init. */
+#define INIT_UMASK 0022
+
+void mnt_init(void)
+{
+	/* Tests start the VFS again and again, each time with no mounts. */
+	list_init(&mount_list);
+}
+
 struct vfsmount *mntget(struct vfsmount *mnt)
 {
 	mnt->mnt_count++;
@@ -117,6 +126,7 @@ int vfs_mount_root(struct fs_struct *fs, const char *fs_type)
 		fs->root = (struct path){ .mnt = mnt, .dentry = dget(mnt->mnt_root) };
 		fs->pwd = fs->root;
 		path_get(&fs->pwd);
+		fs->umask = INIT_UMASK;
 	}
 	spin_unlock(&vfs_lock);
 	return err;
@@ -165,7 +175,23 @@ int vfs_chroot(struct fs_struct *fs, const char *path)
 	return fs_set_path(fs, path, true);
 }
 
+int vfs_fchdir(struct fs_struct *fs, struct file *file)
+{
+	if (!S_ISDIR(file->f_inode->i_mode))
+		return -ENOTDIR;
+	spin_lock(&vfs_lock);
+	path_set(&fs->pwd, &file->f_path);
+	spin_unlock(&vfs_lock);
+	return 0;
+}
+
 int vfs_mount(struct fs_struct *fs, const char *fs_type, const char *target)
+{
+	return vfs_mount_flags(fs, fs_type, target, 0);
+}
+
+int vfs_mount_flags(struct fs_struct *fs, const char *fs_type, const char *target,
+		    unsigned int mnt_flags)
 {
 	struct vfsmount *mnt;
 	struct path where;
@@ -178,6 +204,7 @@ int vfs_mount(struct fs_struct *fs, const char *fs_type, const char *target)
 	err = mount_new(fs_type, &mnt);
 	if (err)
 		goto err_put;
+	mnt->mnt_flags = mnt_flags;
 	/* The new mount keeps its mount point and parent mount alive. */
 	mnt->mnt_parent = mntget(where.mnt);
 	mnt->mnt_mountpoint = dget(where.dentry);
@@ -190,7 +217,30 @@ out:
 	return err;
 }
 
+int vfs_remount(struct fs_struct *fs, const char *target, unsigned int mnt_flags, unsigned int keep)
+{
+	struct path path;
+	int err;
+
+	spin_lock(&vfs_lock);
+	err = path_lookup(fs, target, LOOKUP_FOLLOW, &path);
+	if (!err) {
+		if (path.dentry != path.mnt->mnt_root)
+			err = -EINVAL;
+		else
+			path.mnt->mnt_flags = (path.mnt->mnt_flags & keep) | (mnt_flags & ~keep);
+		path_put(&path);
+	}
+	spin_unlock(&vfs_lock);
+	return err;
+}
+
 int vfs_umount(struct fs_struct *fs, const char *target)
+{
+	return vfs_umount_flags(fs, target, true);
+}
+
+int vfs_umount_flags(struct fs_struct *fs, const char *target, bool follow)
 {
 	struct vfsmount *mnt, *parent;
 	struct dentry *mountpoint;
@@ -198,7 +248,7 @@ int vfs_umount(struct fs_struct *fs, const char *target)
 	int err;
 
 	spin_lock(&vfs_lock);
-	err = path_lookup(fs, target, LOOKUP_FOLLOW, &path);
+	err = path_lookup(fs, target, follow ? LOOKUP_FOLLOW : 0, &path);
 	if (err)
 		goto out;
 	mnt = path.mnt;

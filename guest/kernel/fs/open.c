@@ -1,5 +1,7 @@
 /* Opening and closing files, and truncation: open(2)'s flags and errno
- * values over the path walk, and the struct file an open returns. */
+ * values over the path walk, and the struct file an open returns. O_PATH
+ * opens give a file that only names a place (fstat, fchdir, a directory
+ * for the *at calls): no driver is opened, nothing is read or written. */
 #include <vitro/errno.h>
 #include <vitro/slab.h>
 
@@ -20,6 +22,8 @@ static int open_create(struct nameidata *nd, struct open_state *st, struct dentr
 
 	if (st->must_be_dir)
 		return -EISDIR;
+	if (mnt_is_readonly(nd->path.mnt))
+		return -EROFS;
 	if (!dir->i_op->create)
 		return -EACCES;
 	err = dir->i_op->create(dir, dentry, S_IFREG | (st->mode & 07777));
@@ -65,7 +69,9 @@ static int open_last(struct nameidata *nd, struct open_state *st, struct path *r
 		next = (struct path){ .mnt = mntget(nd->path.mnt), .dentry = dentry };
 		follow_mounts_path(&next);
 		inode = next.dentry->d_inode;
-		if (!S_ISLNK(inode->i_mode)) {
+		/* O_PATH | O_NOFOLLOW names the symlink itself. */
+		if (!S_ISLNK(inode->i_mode) ||
+		    (st->flags & (O_PATH | O_NOFOLLOW)) == (O_PATH | O_NOFOLLOW)) {
 			*result = next;
 			return 0;
 		}
@@ -92,23 +98,65 @@ static int open_last(struct nameidata *nd, struct open_state *st, struct path *r
 	}
 }
 
-static int open_checks(struct inode *inode, const struct open_state *st)
+static bool wants_write(unsigned int flags)
 {
-	unsigned int acc = st->flags & O_ACCMODE;
+	return (flags & O_ACCMODE) == O_WRONLY || (flags & O_ACCMODE) == O_RDWR ||
+	       (flags & O_TRUNC);
+}
 
-	if (S_ISDIR(inode->i_mode)) {
-		if ((st->flags & O_CREAT) || acc == O_WRONLY || acc == O_RDWR ||
-		    (st->flags & O_TRUNC))
+static int open_checks(const struct path *path, const struct open_state *st)
+{
+	struct inode *inode = path->dentry->d_inode;
+	uint32_t mode = inode->i_mode;
+
+	if (S_ISDIR(mode)) {
+		if (!(st->flags & O_PATH) && ((st->flags & O_CREAT) || wants_write(st->flags)))
 			return -EISDIR;
 	} else if (st->must_be_dir) {
 		return -ENOTDIR;
 	}
+	if (st->flags & O_PATH)
+		return 0;
+	if ((S_ISCHR(mode) || S_ISBLK(mode)) && (path->mnt->mnt_flags & MNT_NODEV))
+		return -EACCES;
+	/* Devices, FIFOs and sockets are written without changing the file
+	 * system, so a read-only mount lets them be. */
+	if ((S_ISREG(mode) || S_ISDIR(mode) || S_ISLNK(mode)) && wants_write(st->flags) &&
+	    mnt_is_readonly(path->mnt))
+		return -EROFS;
 	/* No drivers yet for block devices, FIFOs or sockets. */
 	if (!inode->i_fop)
 		return -ENXIO;
 	return 0;
 }
 
+struct file *alloc_file(const struct path *path, unsigned int flags, unsigned int mode,
+			const struct file_operations *fops)
+{
+	struct file *file = kzalloc(sizeof(*file), GFP_KERNEL);
+
+	if (!file)
+		return NULL;
+	spin_lock(&vfs_lock);
+	file->f_path = *path;
+	path_get(&file->f_path);
+	vfs_counters.nr_files++;
+	spin_unlock(&vfs_lock);
+	file->f_inode = path->dentry->d_inode;
+	file->f_op = fops;
+	file->f_flags = flags;
+	file->f_mode = mode;
+	file->f_count = 1;
+	list_init(&file->f_ep_links);
+	return file;
+}
+
+/* What an O_PATH file can do: nothing through f_op. */
+static const struct file_operations path_fops;
+
+/* What open(2) keeps in f_flags (F_GETFL): not the flags that only steered
+ * the open, and O_LARGEFILE always, as a 64-bit Linux does. */
+#define OPEN_ONLY_FLAGS (O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)
 int vfs_open(struct fs_struct *fs, const char *name, unsigned int flags, uint32_t mode,
 	     struct file **result)
 {
@@ -119,9 +167,13 @@ int vfs_open(struct fs_struct *fs, const char *name, unsigned int flags, uint32_
 	struct path path;
 	int err;
 
+	/* Linux ignores every other flag with O_PATH. */
+	if (flags & O_PATH)
+		st.flags = flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 	file = kzalloc(sizeof(*file), GFP_KERNEL);
 	if (!file)
 		return -ENOMEM;
+	list_init(&file->f_ep_links);
 	spin_lock(&vfs_lock);
 	err = path_parent(fs, name, &nd);
 	if (err)
@@ -134,7 +186,7 @@ int vfs_open(struct fs_struct *fs, const char *name, unsigned int flags, uint32_
 	if (err)
 		goto err_unlock;
 	inode = path.dentry->d_inode;
-	err = open_checks(inode, &st);
+	err = open_checks(&path, &st);
 	if (err)
 		goto err_path;
 	if ((flags & O_TRUNC) && S_ISREG(inode->i_mode) && !st.was_created && inode->i_size) {
@@ -144,13 +196,18 @@ int vfs_open(struct fs_struct *fs, const char *name, unsigned int flags, uint32_
 	}
 	file->f_path = path;
 	file->f_inode = inode;
-	file->f_op = inode->i_fop;
-	file->f_flags = flags;
+	file->f_flags = (flags & ~OPEN_ONLY_FLAGS) | O_LARGEFILE;
 	file->f_count = 1;
-	if ((flags & O_ACCMODE) != O_WRONLY && (flags & O_ACCMODE) != 3)
-		file->f_mode |= FMODE_READ;
-	if ((flags & O_ACCMODE) == O_WRONLY || (flags & O_ACCMODE) == O_RDWR)
-		file->f_mode |= FMODE_WRITE;
+	if (flags & O_PATH) {
+		file->f_op = &path_fops;
+		file->f_mode = FMODE_PATH;
+	} else {
+		file->f_op = inode->i_fop;
+		if ((flags & O_ACCMODE) != O_WRONLY && (flags & O_ACCMODE) != 3)
+			file->f_mode |= FMODE_READ;
+		if ((flags & O_ACCMODE) == O_WRONLY || (flags & O_ACCMODE) == O_RDWR)
+			file->f_mode |= FMODE_WRITE;
+	}
 	vfs_counters.nr_files++;
 	spin_unlock(&vfs_lock);
 
@@ -192,6 +249,9 @@ int vfs_close(struct file *file)
 	spin_unlock(&vfs_lock);
 	if (!is_last)
 		return 0;
+	if (!list_empty(&file->f_ep_links))
+		eventpoll_release(file);
+	locks_remove_file(file);
 	if (file->f_op->release)
 		err = file->f_op->release(file->f_inode, file);
 	spin_lock(&vfs_lock);
@@ -203,12 +263,16 @@ int vfs_close(struct file *file)
 	return err;
 }
 
-static int do_truncate(struct inode *inode, int64_t length)
+static int do_truncate(const struct path *path, int64_t length)
 {
+	struct inode *inode = path->dentry->d_inode;
+
 	if (S_ISDIR(inode->i_mode))
 		return -EISDIR;
 	if (!S_ISREG(inode->i_mode))
 		return -EINVAL;
+	if (mnt_is_readonly(path->mnt))
+		return -EROFS;
 	if (length > inode->i_sb->s_maxbytes)
 		return -EFBIG;
 	if (!inode->i_op->truncate)
@@ -226,7 +290,7 @@ int vfs_truncate(struct fs_struct *fs, const char *name, int64_t length)
 	spin_lock(&vfs_lock);
 	err = path_lookup(fs, name, LOOKUP_FOLLOW, &path);
 	if (!err) {
-		err = do_truncate(path.dentry->d_inode, length);
+		err = do_truncate(&path, length);
 		path_put(&path);
 	}
 	spin_unlock(&vfs_lock);
@@ -240,7 +304,7 @@ int vfs_ftruncate(struct file *file, int64_t length)
 	if (length < 0 || !(file->f_mode & FMODE_WRITE) || !S_ISREG(file->f_inode->i_mode))
 		return -EINVAL;
 	spin_lock(&vfs_lock);
-	err = do_truncate(file->f_inode, length);
+	err = do_truncate(&file->f_path, length);
 	spin_unlock(&vfs_lock);
 	return err;
 }

@@ -2,6 +2,8 @@
  * waiting: a reader sleeps while the pipe is empty and has writers, a writer
  * while what it must write atomically does not fit, each side waking the
  * other after progress. Kernel only (it sleeps); the buffer is host-tested. */
+#include <asm/ioctls.h>
+#include <linux/magic.h>
 #include <vitro/errno.h>
 #include <vitro/pipe.h>
 #include <vitro/pipe_file.h>
@@ -113,6 +115,19 @@ static unsigned int pipe_poll(struct file *file, struct poll_table *wait)
 	return mask;
 }
 
+/* FIONREAD: what a read could take now (arg is a kernel int pointer). */
+static long pipe_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct pipe_inode_info *pipe = pipe_of(file);
+
+	if (cmd != FIONREAD)
+		return -ENOTTY;
+	spin_lock(&pipe->lock);
+	*(int *)arg = (int)pipe_buffer_used(&pipe->buf);
+	spin_unlock(&pipe->lock);
+	return 0;
+}
+
 static int pipe_release(struct inode *inode, struct file *file)
 {
 	struct pipe_inode_info *pipe = inode->i_private;
@@ -133,8 +148,41 @@ static const struct file_operations pipe_fops = {
 	.read = pipe_read,
 	.write = pipe_write,
 	.poll = pipe_poll,
+	.ioctl = pipe_ioctl,
 	.release = pipe_release,
 };
+
+/* Linux's /proc/sys/fs/pipe-max-size default. Linux lets a privileged
+ * caller go past it; here nobody does. */
+#define PIPE_MAX_SIZE (1024 * 1024)
+
+long pipe_fcntl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct pipe_inode_info *pipe;
+	long ret;
+
+	if (file->f_op != &pipe_fops)
+		return -EBADF;
+	pipe = pipe_of(file);
+	if (cmd == F_GETPIPE_SZ) {
+		spin_lock(&pipe->lock);
+		ret = (long)pipe->buf.size;
+		spin_unlock(&pipe->lock);
+		return ret;
+	}
+	if (cmd != F_SETPIPE_SZ)
+		return -EINVAL;
+	if (arg > PIPE_MAX_SIZE)
+		return -EPERM;
+	spin_lock(&pipe->lock);
+	ret = pipe_buffer_resize(&pipe->buf, arg);
+	if (!ret)
+		ret = (long)pipe->buf.size;
+	spin_unlock(&pipe->lock);
+	/* More room: blocked writers may go on. */
+	wake_up_all(&pipe->wr_wait);
+	return ret;
+}
 
 static void pipefs_evict_inode(struct inode *inode)
 {
@@ -154,6 +202,7 @@ static int pipefs_fill_super(struct super_block *sb)
 	struct inode *root = new_inode(sb, S_IFDIR | 0700);
 
 	sb->s_op = &pipefs_sops;
+	sb->s_magic = PIPEFS_MAGIC;
 	if (!root)
 		return -ENOMEM;
 	root->i_op = &pipefs_iops;
@@ -165,21 +214,16 @@ static struct file_system_type pipefs_type = { .name = "pipefs", .fill_super = p
 
 static struct file *pipe_file(struct dentry *dentry, unsigned int flags, unsigned int mode)
 {
-	struct file *file = kzalloc(sizeof(*file), GFP_KERNEL);
+	struct path path = { .mnt = pipe_mnt, .dentry = dentry };
 
-	if (!file)
-		return NULL;
-	spin_lock(&vfs_lock);
-	file->f_path.mnt = mntget(pipe_mnt);
-	file->f_path.dentry = dget(dentry);
-	vfs_counters.nr_files++;
-	spin_unlock(&vfs_lock);
-	file->f_inode = dentry->d_inode;
-	file->f_op = &pipe_fops;
-	file->f_flags = flags;
-	file->f_mode = mode;
-	file->f_count = 1;
-	return file;
+	return alloc_file(&path, flags, mode, &pipe_fops);
+}
+
+int pipe_init(void)
+{
+	register_filesystem(&pipefs_type);
+	pipe_mnt = kern_mount("pipefs");
+	return pipe_mnt ? 0 : -ENOMEM;
 }
 
 int vfs_pipe(struct file **read_end, struct file **write_end, unsigned int flags)
@@ -188,12 +232,8 @@ int vfs_pipe(struct file **read_end, struct file **write_end, unsigned int flags
 	struct dentry *dentry;
 	struct inode *inode;
 
-	if (!pipe_mnt) {
-		register_filesystem(&pipefs_type);
-		pipe_mnt = kern_mount("pipefs");
-		if (!pipe_mnt)
-			return -ENOMEM;
-	}
+	if (!pipe_mnt)
+		return -ENOMEM;
 	pipe = kzalloc(sizeof(*pipe), GFP_KERNEL);
 	if (!pipe || pipe_buffer_init(&pipe->buf, PIPE_DEFAULT_SIZE)) {
 		kfree(pipe);

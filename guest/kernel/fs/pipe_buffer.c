@@ -7,12 +7,19 @@
 
 #include <asm/poll.h>
 
-int pipe_buffer_init(struct pipe_buffer *p, size_t size)
+static size_t round_capacity(size_t size)
 {
 	size_t cap = PIPE_MIN_SIZE;
 
 	while (cap < size)
 		cap <<= 1;
+	return cap;
+}
+
+int pipe_buffer_init(struct pipe_buffer *p, size_t size)
+{
+	size_t cap = round_capacity(size);
+
 	memset(p, 0, sizeof(*p));
 	p->data = kmalloc(cap, GFP_KERNEL);
 	if (!p->data)
@@ -47,6 +54,27 @@ static void copy_out(struct pipe_buffer *p, uint8_t *dst, size_t len)
 	memcpy(dst, p->data + offset, first);
 	memcpy(dst + first, p->data, len - first);
 	p->tail += len;
+}
+
+int pipe_buffer_resize(struct pipe_buffer *p, size_t size)
+{
+	size_t cap = round_capacity(size), used = pipe_buffer_used(p);
+	uint8_t *data;
+
+	if (used > cap)
+		return -EBUSY;
+	if (cap == p->size)
+		return 0;
+	data = kmalloc(cap, GFP_ATOMIC);
+	if (!data)
+		return -ENOMEM;
+	copy_out(p, data, used);
+	kfree(p->data);
+	p->data = data;
+	p->size = cap;
+	p->tail = 0;
+	p->head = used;
+	return 0;
 }
 
 long pipe_buffer_write(struct pipe_buffer *p, const void *src, size_t len)

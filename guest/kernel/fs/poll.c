@@ -47,8 +47,7 @@ static unsigned int poll_pass(struct poll_request *reqs, unsigned int n, struct 
 			reqs[i].revents = 0;
 			continue;
 		}
-		reqs[i].revents = vfs_poll(reqs[i].file, pt) &
-				  (reqs[i].events | POLLERR | POLLHUP | POLLNVAL);
+		reqs[i].revents = vfs_poll(reqs[i].file, pt) & reqs[i].events;
 		ready += reqs[i].revents != 0;
 	}
 	return ready;

@@ -3,6 +3,7 @@
  * file data lives in page-sized kmalloc'd chunks, with holes read as zeros.
  * Metadata changes run under vfs_lock (the VFS holds it); data I/O and
  * readdir take it themselves. */
+#include <linux/magic.h>
 #include <vitro/errno.h>
 #include <vitro/slab.h>
 #include <vitro/string.h>
@@ -255,7 +256,7 @@ static long ramfs_read(struct file *file, void *buf, size_t count, int64_t *pos)
 		done += n;
 	}
 	*pos += (int64_t)done;
-	inode->i_atime = vfs_now();
+	file_accessed(file);
 	spin_unlock(&vfs_lock);
 	return (long)done;
 }
@@ -459,6 +460,7 @@ static int ramfs_fill_super(struct super_block *sb)
 	struct inode *root;
 
 	sb->s_op = &ramfs_sops;
+	sb->s_magic = strcmp(sb->s_type->name, "tmpfs") ? RAMFS_MAGIC : TMPFS_MAGIC;
 	sb->s_maxbytes = RAMFS_MAX_BYTES;
 	root = ramfs_get_inode(sb, S_IFDIR | 0755, 0);
 	if (!root)

@@ -11,7 +11,7 @@
 /* Linux's MAX_RW_COUNT: one call moves at most this many bytes. */
 #define MAX_RW_COUNT (0x7fffffffl & (long)PAGE_MASK)
 
-long vfs_read(struct file *file, void *buf, size_t count)
+static long read_at(struct file *file, void *buf, size_t count, int64_t *pos)
 {
 	if (!(file->f_mode & FMODE_READ))
 		return -EBADF;
@@ -21,25 +21,17 @@ long vfs_read(struct file *file, void *buf, size_t count)
 		return -EINVAL;
 	if (count > (size_t)MAX_RW_COUNT)
 		count = MAX_RW_COUNT;
-	return file->f_op->read(file, buf, count, &file->f_pos);
+	return file->f_op->read(file, buf, count, pos);
 }
 
 long kernel_read(struct file *file, void *buf, size_t count, int64_t pos)
 {
-	if (!(file->f_mode & FMODE_READ))
-		return -EBADF;
-	if (S_ISDIR(file->f_inode->i_mode))
-		return -EISDIR;
-	if (!file->f_op->read)
-		return -EINVAL;
 	if (pos < 0)
 		return -EINVAL;
-	if (count > (size_t)MAX_RW_COUNT)
-		count = MAX_RW_COUNT;
-	return file->f_op->read(file, buf, count, &pos);
+	return read_at(file, buf, count, &pos);
 }
 
-long vfs_write(struct file *file, const void *buf, size_t count)
+static long write_at(struct file *file, const void *buf, size_t count, int64_t *pos)
 {
 	if (!(file->f_mode & FMODE_WRITE))
 		return -EBADF;
@@ -47,13 +39,70 @@ long vfs_write(struct file *file, const void *buf, size_t count)
 		return -EINVAL;
 	if (count > (size_t)MAX_RW_COUNT)
 		count = MAX_RW_COUNT;
-	return file->f_op->write(file, buf, count, &file->f_pos);
+	return file->f_op->write(file, buf, count, pos);
 }
 
+long vfs_read(struct file *file, void *buf, size_t count)
+{
+	return read_at(file, buf, count, &file->f_pos);
+}
+
+long vfs_write(struct file *file, const void *buf, size_t count)
+{
+	return write_at(file, buf, count, &file->f_pos);
+}
+
+bool vfs_file_is_seekable(const struct file *file)
+{
+	uint32_t mode = file->f_inode->i_mode;
+
+	if (file->f_mode & FMODE_PATH)
+		return false;
+	return file->f_op->llseek || S_ISREG(mode) || S_ISDIR(mode) || S_ISBLK(mode);
+}
+
+long vfs_pread(struct file *file, void *buf, size_t count, int64_t pos)
+{
+	if (!(file->f_mode & FMODE_READ))
+		return -EBADF;
+	if (!vfs_file_is_seekable(file))
+		return -ESPIPE;
+	if (pos < 0)
+		return -EINVAL;
+	return read_at(file, buf, count, &pos);
+}
+
+long vfs_pwrite(struct file *file, const void *buf, size_t count, int64_t pos)
+{
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (!vfs_file_is_seekable(file))
+		return -ESPIPE;
+	if (pos < 0)
+		return -EINVAL;
+	return write_at(file, buf, count, &pos);
+}
+
+int64_t noop_llseek(struct file *file, int64_t offset, int whence)
+{
+	(void)offset, (void)whence;
+	return file->f_pos;
+}
+
+/* Linux's generic_file_llseek: SEEK_DATA and SEEK_HOLE see a file that is
+ * all data, with the one hole at its end. */
 int64_t vfs_lseek(struct file *file, int64_t offset, int whence)
 {
-	int64_t base;
+	int64_t base, size, max_bytes;
 
+	if (!vfs_file_is_seekable(file))
+		return -ESPIPE;
+	if (file->f_op->llseek)
+		return file->f_op->llseek(file, offset, whence);
+	spin_lock(&vfs_lock);
+	size = file->f_inode->i_size;
+	max_bytes = file->f_inode->i_sb->s_maxbytes;
+	spin_unlock(&vfs_lock);
 	switch (whence) {
 	case SEEK_SET:
 		base = 0;
@@ -62,14 +111,20 @@ int64_t vfs_lseek(struct file *file, int64_t offset, int whence)
 		base = file->f_pos;
 		break;
 	case SEEK_END:
-		spin_lock(&vfs_lock);
-		base = file->f_inode->i_size;
-		spin_unlock(&vfs_lock);
+		base = size;
 		break;
+	case SEEK_DATA:
+	case SEEK_HOLE:
+		if (offset < 0 || offset >= size)
+			return -ENXIO;
+		file->f_pos = whence == SEEK_DATA ? offset : size;
+		return file->f_pos;
 	default:
 		return -EINVAL;
 	}
 	if ((offset > 0 && base > INT64_MAX - offset) || base + offset < 0)
+		return -EINVAL;
+	if (S_ISREG(file->f_inode->i_mode) && base + offset > max_bytes)
 		return -EINVAL;
 	file->f_pos = base + offset;
 	return file->f_pos;
@@ -116,6 +171,9 @@ long vfs_getdents(struct file *file, void *buf, size_t size)
 
 	if (!S_ISDIR(file->f_inode->i_mode) || !file->f_op->iterate)
 		return -ENOTDIR;
+	/* Removed while open: Linux's IS_DEADDIR. */
+	if (READ_ONCE(file->f_inode->i_nlink) == 0)
+		return -ENOENT;
 	err = file->f_op->iterate(file, &gb.ctx);
 	file->f_pos = gb.ctx.pos;
 	if (err)

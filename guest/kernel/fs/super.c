@@ -72,5 +72,11 @@ void deactivate_super(struct super_block *sb)
 void vfs_init(void)
 {
 	dcache_init();
+	mnt_init();
 	ramfs_register();
+	/* The kernel's own mounts, for pipes and anonymous files (epoll),
+	 * before any process can ask for one; without them, pipe() and
+	 * epoll_create() fail with ENOMEM. */
+	pipe_init();
+	anon_inodes_init();
 }

@@ -13,6 +13,7 @@ void wait_queue_entry_init(struct wait_queue_entry *wait)
 	list_init(&wait->entry);
 	wait->task = current;
 	wait->flags = 0;
+	wait->wake = NULL;
 }
 
 static void prepare(struct wait_queue_head *wq, struct wait_queue_entry *wait, unsigned int state,
@@ -56,13 +57,30 @@ void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *wait)
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
+void add_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *wait)
+{
+	unsigned long flags = spin_lock_irqsave(&wq->lock);
+
+	list_add_tail(&wait->entry, &wq->head);
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+void remove_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *wait)
+{
+	unsigned long flags = spin_lock_irqsave(&wq->lock);
+
+	list_del(&wait->entry);
+	list_init(&wait->entry);
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
 void __wake_up(struct wait_queue_head *wq, unsigned int nr_exclusive)
 {
 	struct wait_queue_entry *wait, *tmp;
 	unsigned long flags = spin_lock_irqsave(&wq->lock);
 
 	list_for_each_entry_safe(wait, tmp, &wq->head, entry) {
-		bool woke = try_to_wake_up(wait->task, TASK_NORMAL);
+		bool woke = wait->wake ? wait->wake(wait) : try_to_wake_up(wait->task, TASK_NORMAL);
 
 		if (woke && (wait->flags & WQ_FLAG_EXCLUSIVE) && nr_exclusive && !--nr_exclusive)
 			break;

@@ -46,6 +46,17 @@
 #define SEEK_CUR 1
 #define SEEK_END 2
 #endif
+#ifndef SEEK_DATA
+#define SEEK_DATA 3
+#define SEEK_HOLE 4
+#endif
+
+/* renameat2 flags (<linux/fs.h>, which says more than the kernel needs). */
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE (1 << 0)
+#define RENAME_EXCHANGE (1 << 1)
+#define RENAME_WHITEOUT (1 << 2)
+#endif
 
 /* <linux/limits.h> values; MAXSYMLINKS is Linux's include/linux/namei.h. */
 #define NAME_MAX 255
@@ -156,7 +167,13 @@ struct file_operations {
 	int (*iterate)(struct file *file, struct dir_context *ctx);
 	/* POLL* bits ready now; registers on wait for later wake-ups. */
 	unsigned int (*poll)(struct file *file, struct poll_table *wait);
+	/* arg is a value, or a kernel pointer to a copy of the user's data for
+	 * the commands the ioctl system call knows the layout of (fs/sys_ioctl.c)
+	 * and those whose number encodes a direction and a size. */
 	long (*ioctl)(struct file *file, unsigned int cmd, unsigned long arg);
+	/* For files that are neither regular files, directories nor block
+	 * devices: without it they cannot seek or do positional I/O (ESPIPE). */
+	int64_t (*llseek)(struct file *file, int64_t offset, int whence);
 };
 
 struct file_system_type {
@@ -172,6 +189,7 @@ struct super_block {
 	struct dentry *s_root;
 	const struct dentry_operations *s_d_op; /* for every dentry of the sb */
 	vfs_dev_t s_dev;
+	uint64_t s_magic; /* statfs f_type, <linux/magic.h> */
 	int64_t s_maxbytes;
 	uint64_t s_next_ino;
 	int s_active; /* mounts of it */
@@ -192,6 +210,7 @@ struct inode {
 	struct super_block *i_sb;
 	int i_count; /* dentries and open files pinning it, through dentries */
 	void *i_private; /* the file system's data (file chunks, link target) */
+	struct list_head i_flock; /* record locks (fs/locks.c), under their own lock */
 };
 
 #define DNAME_INLINE_LEN 40
@@ -218,7 +237,17 @@ struct dentry {
 	char d_iname[DNAME_INLINE_LEN];
 };
 
+/* Mount flags (Linux's MNT_*), from mount(2)'s MS_* flags. */
+#define MNT_NOSUID 0x01u
+#define MNT_NODEV 0x02u /* device nodes cannot be opened (EACCES) */
+#define MNT_NOEXEC 0x04u /* nothing runs from here (EACCES) */
+#define MNT_NOATIME 0x08u
+#define MNT_NODIRATIME 0x10u
+#define MNT_RELATIME 0x20u
+#define MNT_READONLY 0x40u /* changes fail with EROFS */
+
 struct vfsmount {
+	unsigned int mnt_flags; /* MNT_* */
 	struct dentry *mnt_root;
 	struct super_block *mnt_sb;
 	struct vfsmount *mnt_parent; /* itself for the root of the tree */
@@ -240,21 +269,23 @@ struct fs_struct {
 	struct path root;
 	struct path pwd;
 	int users; /* tasks sharing it (CLONE_FS) */
-	uint32_t umask;
+	unsigned int umask; /* umask(2): what creations leave out of the mode */
 };
 
 #define FMODE_READ 0x1u
 #define FMODE_WRITE 0x2u
+#define FMODE_PATH 0x4u /* O_PATH: a place, neither read nor written */
 
 struct file {
 	struct path f_path;
 	struct inode *f_inode;
 	const struct file_operations *f_op;
-	unsigned int f_flags; /* O_* given to open */
+	unsigned int f_flags; /* status flags (F_GETFL): open's, less its creation flags */
 	unsigned int f_mode; /* FMODE_* */
 	int64_t f_pos;
 	int f_count; /* descriptors and others sharing it (under vfs_lock) */
 	void *private_data;
+	struct list_head f_ep_links; /* epoll items watching it (fs/eventpoll.c) */
 };
 
 /* A process's open files by descriptor (Linux's files_struct): the lowest
@@ -290,6 +321,10 @@ int fd_dup(struct files_struct *files, int old_fd, unsigned int min_fd, bool clo
 int fd_dup2(struct files_struct *files, int old_fd, int new_fd, bool close_on_exec);
 int fd_get_close_on_exec(struct files_struct *files, int fd);
 int fd_set_close_on_exec(struct files_struct *files, int fd, bool close_on_exec);
+/* close_range(2): closes the open descriptors from first to last, or only
+ * marks them close-on-exec. */
+void files_close_range(struct files_struct *files, unsigned int first, unsigned int last,
+		       bool only_mark_close_on_exec);
 /* execve: closes the descriptors marked close-on-exec. */
 void files_close_on_exec(struct files_struct *files);
 
@@ -361,6 +396,121 @@ int vfs_rename(struct fs_struct *fs, const char *old_path, const char *new_path)
 int vfs_link(struct fs_struct *fs, const char *old_path, const char *new_path);
 int vfs_symlink(struct fs_struct *fs, const char *target, const char *link_path);
 long vfs_readlink(struct fs_struct *fs, const char *path, char *buf, size_t size);
+
+/* --- what the system calls add (fs/sys_*.c) ------------------------------ */
+/* lseek, pread and pwrite work on regular files, directories, block devices
+ * and files with an llseek method; the rest (pipes, terminals) are streams:
+ * ESPIPE. */
+bool vfs_file_is_seekable(const struct file *file);
+/* An llseek method for devices whose position means nothing (/dev/null):
+ * the position stays where it is. */
+int64_t noop_llseek(struct file *file, int64_t offset, int whence);
+/* Reads and writes at pos, leaving f_pos alone. */
+long vfs_pread(struct file *file, void *buf, size_t count, int64_t pos);
+long vfs_pwrite(struct file *file, const void *buf, size_t count, int64_t pos);
+
+/* chmod, chown and utimes: the fields valid names are set, and the change
+ * time with them; nothing at all if valid is 0. */
+#define ATTR_MODE 0x01u
+#define ATTR_UID 0x02u
+#define ATTR_GID 0x04u
+#define ATTR_ATIME 0x08u
+#define ATTR_MTIME 0x10u
+/* chown(2) of a file that is not a directory takes away set-user-ID, and
+ * set-group-ID if group-executable, as Linux does (even for root). */
+#define ATTR_KILL_SUID 0x20u
+
+struct iattr {
+	unsigned int valid; /* ATTR_* */
+	uint32_t mode; /* permission bits only */
+	uint32_t uid, gid;
+	struct vfs_timespec atime, mtime;
+};
+
+int vfs_setattr(struct fs_struct *fs, const char *path, bool follow, const struct iattr *attr);
+int vfs_fsetattr(struct file *file, const struct iattr *attr);
+
+/* access(2) for the only user there is, root: existence, EROFS for writing
+ * on a read-only mount, and for X_OK some execute bit (any directory). */
+int vfs_access(struct fs_struct *fs, const char *path, bool follow, int mode);
+int vfs_faccess(struct file *file, int mode);
+
+/* Writes path as seen from root at the end of buf, NUL-terminated, and
+ * returns the offset in buf where it starts; a path root cannot reach gets
+ * "(unreachable)" in front, as on Linux. -ENAMETOOLONG if size is too small. */
+long vfs_d_path(const struct path *path, const struct path *root, char *buf, size_t size);
+/* getcwd(2): the working directory's path into buf; returns its length with
+ * the NUL, -ENOENT once the directory was removed, -ENAMETOOLONG if size is
+ * too small. */
+long vfs_getcwd(struct fs_struct *fs, char *buf, size_t size);
+/* fchdir(2): the directory file is opened on becomes the working directory. */
+int vfs_fchdir(struct fs_struct *fs, struct file *file);
+
+/* statfs(2) (Linux's struct kstatfs). */
+struct kstatfs {
+	uint64_t type; /* the super block's magic */
+	uint64_t bsize, frsize;
+	uint64_t blocks, bfree, bavail, files, ffree;
+	uint64_t fsid;
+	uint64_t namelen;
+	uint64_t flags; /* ST_* */
+};
+int vfs_statfs(struct fs_struct *fs, const char *path, struct kstatfs *st);
+int vfs_fstatfs(struct file *file, struct kstatfs *st);
+
+/* mount(2)'s parts: a new mount with MNT_* flags; a change of a mount's
+ * flags to mnt_flags but for those in keep, which stay as they are (target
+ * must be the root of a mount: EINVAL); and umount2 (follow: whether a
+ * symlink as the last component is followed). */
+int vfs_mount_flags(struct fs_struct *fs, const char *fs_type, const char *target,
+		    unsigned int mnt_flags);
+int vfs_remount(struct fs_struct *fs, const char *target, unsigned int mnt_flags,
+		unsigned int keep);
+int vfs_umount_flags(struct fs_struct *fs, const char *target, bool follow);
+
+/* The *at forms: old and new each relative to their own fs (a directory
+ * descriptor's). renameat2's RENAME_NOREPLACE is supported; RENAME_EXCHANGE
+ * and RENAME_WHITEOUT are not (EINVAL). linkat follows a symlink in the old
+ * name only when told (AT_SYMLINK_FOLLOW). */
+int vfs_renameat(struct fs_struct *old_fs, const char *old_path, struct fs_struct *new_fs,
+		 const char *new_path, unsigned int flags);
+int vfs_linkat(struct fs_struct *old_fs, const char *old_path, struct fs_struct *new_fs,
+	       const char *new_path, bool follow);
+/* linkat(AT_EMPTY_PATH): a new name for the open file; ENOENT once it has
+ * no name left. */
+int vfs_link_file(struct file *file, struct fs_struct *new_fs, const char *new_path);
+/* readlinkat on a descriptor of the link itself (O_PATH | O_NOFOLLOW). */
+long vfs_freadlink(struct file *file, char *buf, size_t size);
+
+/* Advisory locks (fs/locks.c): fcntl(2)'s POSIX record locks, owned by a
+ * process's descriptor table (every descriptor of the file shares them;
+ * closing any one drops them, as POSIX says); its OFD locks, owned by the
+ * open file; and flock(2)'s whole-file locks, also the open file's, which
+ * only meet other flock locks. OFD and flock locks go with the file's last
+ * reference. Reads and writes never look at any of them. */
+enum file_lock_kind { FILE_LOCK_POSIX, FILE_LOCK_OFD, FILE_LOCK_FLOCK };
+
+struct file_lock_range {
+	int type; /* F_RDLCK, F_WRLCK or F_UNLCK */
+	int64_t start, end; /* bytes start to end, both included */
+	int pid; /* the holder's process, -1 for OFD locks (what F_GETLK reports) */
+};
+
+#define FILE_LOCK_END INT64_MAX /* end of a lock that runs to the end of the file, ever */
+
+/* F_GETLK: the first lock another owner holds that would conflict with req
+ * goes into req; req->type becomes F_UNLCK if there is none. */
+int vfs_lock_test(struct file *file, enum file_lock_kind kind, const void *owner,
+		  struct file_lock_range *req);
+/* F_SETLK/F_SETLKW and flock(): takes req's range for owner (merging with
+ * and splitting its own locks), or gives it back (F_UNLCK). While another
+ * owner holds a conflicting lock: -EAGAIN, or with wait, sleeps until
+ * nobody does (-EDEADLK first if that owner waits, through others, for
+ * this one; POSIX locks only, as Linux). -EBADF for a read lock on a file
+ * not open for reading, or a write lock on one not open for writing (not
+ * for flock locks); -ENOLCK when out of memory. pid goes into req's lock. */
+int vfs_lock_set(struct file *file, enum file_lock_kind kind, const void *owner,
+		 const struct file_lock_range *req, bool wait);
 
 /* Character device drivers: count numbers from first open with fops
  * (-EBUSY if any is taken). */

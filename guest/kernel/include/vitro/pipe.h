@@ -26,6 +26,9 @@ struct pipe_buffer {
 /* size rounded up to a power of two, at least PIPE_MIN_SIZE. -ENOMEM. */
 int pipe_buffer_init(struct pipe_buffer *p, size_t size);
 void pipe_buffer_destroy(struct pipe_buffer *p);
+/* A new capacity (rounded as pipe_buffer_init's), keeping what is buffered:
+ * -EBUSY if that would not fit, -ENOMEM. */
+int pipe_buffer_resize(struct pipe_buffer *p, size_t size);
 
 static inline size_t pipe_buffer_used(const struct pipe_buffer *p)
 {

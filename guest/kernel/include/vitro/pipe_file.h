@@ -9,4 +9,9 @@
  * descriptor table's). Returns 0 or -ENOMEM. */
 int vfs_pipe(struct file **read_end, struct file **write_end, unsigned int flags);
 
+/* fcntl's F_GETPIPE_SZ and F_SETPIPE_SZ (which returns the size it set,
+ * rounded up to a power of two; EBUSY if the data would not fit, EPERM
+ * past 1 MiB). -EBADF if file is not a pipe. */
+long pipe_fcntl(struct file *file, unsigned int cmd, unsigned long arg);
+
 #endif

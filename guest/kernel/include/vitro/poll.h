@@ -26,8 +26,10 @@ static inline void poll_wait(struct poll_table *pt, struct wait_queue_head *wq)
 
 struct poll_request {
 	struct file *file; /* NULL: ignored, as a negative fd in poll(2) */
-	unsigned int events; /* POLLIN, POLLOUT, ... */
-	unsigned int revents; /* what is ready, with POLLERR and POLLHUP always */
+	/* POLLIN, POLLOUT, ...: poll(2) adds POLLERR and POLLHUP, which it
+	 * always reports; select(2) asks for each set's bits. */
+	unsigned int events;
+	unsigned int revents; /* what is ready of events */
 };
 
 /* Fills revents and returns how many requests have any, waiting up to

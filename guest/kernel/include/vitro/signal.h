@@ -6,8 +6,12 @@
 #ifndef VITRO_SIGNAL_H
 #define VITRO_SIGNAL_H
 
+#ifdef VITRO_HOST_BUILD
+#include <signal.h> /* the host's libc has the same names; its headers clash with the UAPI's */
+#else
 #include <asm/siginfo.h>
 #include <linux/signal.h>
+#endif
 #include <stdbool.h>
 #include <stdint.h>
 #include <vitro/list.h>

@@ -117,6 +117,15 @@ struct task {
 	uint64_t nr_wakeups, nr_migrations;
 };
 
+#ifdef VITRO_HOST_BUILD
+/* Host builds (unit tests): the task a test runs its system calls as. */
+extern struct task *host_current_task;
+
+static inline struct task *current_task(void)
+{
+	return host_current_task;
+}
+#else
 static inline struct task *current_task(void)
 {
 	struct task *t;
@@ -124,6 +133,7 @@ static inline struct task *current_task(void)
 	__asm__("movq %%gs:24, %0" : "=r"(t));
 	return t;
 }
+#endif
 
 #define current (current_task())
 

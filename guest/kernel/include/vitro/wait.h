@@ -18,6 +18,10 @@ struct wait_queue_entry {
 	struct list_head entry;
 	struct task *task;
 	unsigned int flags;
+	/* If set, a wake-up calls this instead of waking task (epoll hears of
+	 * its files so); it runs under the queue's lock with interrupts off and
+	 * returns whether it counts as waking an exclusive waiter. */
+	bool (*wake)(struct wait_queue_entry *wait);
 };
 
 struct wait_queue_head {
@@ -40,6 +44,10 @@ void prepare_to_wait_exclusive(struct wait_queue_head *wq, struct wait_queue_ent
 			       unsigned int state);
 /* Back to TASK_RUNNING and off the queue. */
 void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *wait);
+/* On and off the queue without touching the task's state: for entries with a
+ * wake function, which stay queued while nobody sleeps. */
+void add_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *wait);
+void remove_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *wait);
 
 /* Wakes every non-exclusive waiter and up to nr_exclusive exclusive ones (0: all). */
 void __wake_up(struct wait_queue_head *wq, unsigned int nr_exclusive);
