@@ -129,8 +129,71 @@ static unsigned int console_poll(struct file *file, struct poll_table *wait)
 }
 
 /* The terminal ioctls. arg is a kernel pointer: the syscall layer copies
- * the user's struct in and out around the call. No process sessions yet, so
- * TIOCSCTTY and TIOCSPGRP store what they are told. */
+ * the user's struct in and out around the call. The job-control ones follow
+ * Linux's session rules: a session leader without a terminal takes this one
+ * with TIOCSCTTY; only processes of that session read or set its foreground
+ * process group (kernel threads, which have no session, may too). */
+static bool caller_owns_tty(void)
+{
+	struct signal_struct *sig = current->signal;
+
+	return !sig || sig->tty == &console_tty;
+}
+
+struct pgrp_lookup {
+	int pgrp, session;
+	bool found;
+};
+
+static bool pgrp_member_in_session(struct task *t, void *arg)
+{
+	struct pgrp_lookup *l = arg;
+
+	if (t->signal && !t->exit_state && t->signal->pgrp == l->pgrp &&
+	    t->signal->session == l->session) {
+		l->found = true;
+		return false;
+	}
+	return true;
+}
+
+static long console_set_ctty(unsigned long steal)
+{
+	struct signal_struct *sig = current->signal;
+
+	if (!sig)
+		return -EPERM;
+	if (sig->tty == &console_tty)
+		return 0;
+	/* Only a session leader without a terminal; a terminal another
+	 * session holds is taken only by root asking to steal it (arg 1). */
+	if (sig->session != current->tgid || sig->tty)
+		return -EPERM;
+	if (console_tty.session && console_tty.session != sig->session && steal != 1)
+		return -EPERM;
+	sig->tty = &console_tty;
+	n_tty_set_ctty(&console_tty, sig->session, sig->pgrp);
+	return 0;
+}
+
+static long console_set_pgrp(int pgrp)
+{
+	struct pgrp_lookup l = { .pgrp = pgrp };
+
+	if (!caller_owns_tty())
+		return -ENOTTY;
+	if (pgrp < 0)
+		return -EINVAL;
+	if (current->signal) {
+		l.session = current->signal->session;
+		for_each_task(pgrp_member_in_session, &l);
+		if (!l.found)
+			return -EPERM;
+	}
+	n_tty_set_pgrp(&console_tty, pgrp);
+	return 0;
+}
+
 static long console_ioctl_locked(unsigned int cmd, unsigned long arg)
 {
 	void *p = (void *)arg;
@@ -164,13 +227,25 @@ static long console_ioctl_locked(unsigned int cmd, unsigned long arg)
 		n_tty_set_winsize(&console_tty, p);
 		return 0;
 	case TIOCGPGRP:
+		if (!caller_owns_tty())
+			return -ENOTTY;
 		*(int *)p = n_tty_get_pgrp(&console_tty);
 		return 0;
 	case TIOCSPGRP:
-		n_tty_set_pgrp(&console_tty, *(const int *)p);
+		return console_set_pgrp(*(const int *)p);
+	case TIOCGSID:
+		if (!caller_owns_tty() || !console_tty.session)
+			return -ENOTTY;
+		*(int *)p = console_tty.session;
 		return 0;
 	case TIOCSCTTY:
-		n_tty_set_ctty(&console_tty, 1, n_tty_get_pgrp(&console_tty));
+		return console_set_ctty(arg);
+	case TIOCNOTTY:
+		if (!current->signal || current->signal->tty != &console_tty)
+			return -ENOTTY;
+		current->signal->tty = NULL;
+		if (current->signal->session == current->tgid)
+			n_tty_set_ctty(&console_tty, 0, 0);
 		return 0;
 	case FIONREAD:
 		console_pull_input();
@@ -194,6 +269,23 @@ static long console_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 	return rc;
 }
 
+/* /dev/tty is the caller's controlling terminal: without one, ENXIO. */
+static int dev_tty_open(struct inode *inode, struct file *file)
+{
+	(void)inode, (void)file;
+	if (current->signal && !current->signal->tty)
+		return -ENXIO;
+	return 0;
+}
+
+static const struct file_operations dev_tty_fops = {
+	.open = dev_tty_open,
+	.read = console_read,
+	.write = console_write,
+	.poll = console_poll,
+	.ioctl = console_ioctl,
+};
+
 static const struct file_operations console_fops = {
 	.read = console_read,
 	.write = console_write,
@@ -208,5 +300,5 @@ int console_tty_register(void)
 	spin_lock_init(&console_lock);
 	n_tty_init(&console_tty, &console_ops, NULL);
 	rc = chrdev_register(MKDEV(5, 1), 1, &console_fops);
-	return rc ? rc : chrdev_register(MKDEV(5, 0), 1, &console_fops);
+	return rc ? rc : chrdev_register(MKDEV(5, 0), 1, &dev_tty_fops);
 }

@@ -166,7 +166,8 @@ static struct task *process_by_pid(int pid)
 		return current->group_leader;
 	}
 	t = find_task_by_pid(pid);
-	if (t && (!t->signal || t->group_leader != t || t->exit_state)) {
+	/* A zombie keeps its ids until it is reaped. */
+	if (t && (!t->signal || t->group_leader != t || t->exit_state == EXIT_DEAD)) {
 		task_put(t);
 		t = NULL;
 	}

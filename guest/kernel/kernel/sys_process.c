@@ -17,17 +17,44 @@
 #define UTS_RELEASE "6.1.0-vitro"
 #define UTS_MACHINE "x86_64"
 
+/* The host and domain names sethostname/setdomainname set (root may). */
+static char uts_nodename[__NEW_UTS_LEN + 1] = UTS_NODENAME;
+static char uts_domainname[__NEW_UTS_LEN + 1] = "(none)";
+
+static long set_uts_name(char *name, uint64_t uname, int len)
+{
+	char buf[__NEW_UTS_LEN + 1];
+
+	if (len < 0 || len > __NEW_UTS_LEN)
+		return -EINVAL;
+	if (copy_from_user(buf, uname, (unsigned long)len))
+		return -EFAULT;
+	buf[len] = '\0';
+	memcpy(name, buf, (size_t)len + 1);
+	return 0;
+}
+
+SYSCALL_DEFINE2(sethostname, uint64_t, uname, int, len)
+{
+	return set_uts_name(uts_nodename, uname, len);
+}
+
+SYSCALL_DEFINE2(setdomainname, uint64_t, uname, int, len)
+{
+	return set_uts_name(uts_domainname, uname, len);
+}
+
 SYSCALL_DEFINE1(uname, uint64_t, ubuf)
 {
 	struct new_utsname uts;
 
 	memset(&uts, 0, sizeof(uts));
 	format_snprintf(uts.sysname, sizeof(uts.sysname), "%s", UTS_SYSNAME);
-	format_snprintf(uts.nodename, sizeof(uts.nodename), "%s", UTS_NODENAME);
+	format_snprintf(uts.nodename, sizeof(uts.nodename), "%s", uts_nodename);
 	format_snprintf(uts.release, sizeof(uts.release), "%s", UTS_RELEASE);
 	format_snprintf(uts.version, sizeof(uts.version), "#1 SMP vitro %s", VITRO_VERSION);
 	format_snprintf(uts.machine, sizeof(uts.machine), "%s", UTS_MACHINE);
-	format_snprintf(uts.domainname, sizeof(uts.domainname), "(none)");
+	format_snprintf(uts.domainname, sizeof(uts.domainname), "%s", uts_domainname);
 	return copy_to_user(ubuf, &uts, sizeof(uts)) ? -EFAULT : 0;
 }
 

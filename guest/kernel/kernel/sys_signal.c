@@ -192,12 +192,14 @@ SYSCALL_DEFINE2(kill, int, pid, int, sig)
 		return -EINVAL;
 	if (pid > 0) {
 		t = find_task_by_pid(pid);
-		if (!t || !t->signal || t->exit_state) {
+		if (!t || (!t->signal && !t->exit_state) || t->exit_state == EXIT_DEAD) {
 			if (t)
 				task_put(t);
 			return -ESRCH;
 		}
-		rc = sig ? send_signal_to_process(t, sig, NULL) : 0;
+		/* A zombie still has its pid: the signal is accepted and has no
+		 * effect, as on Linux. */
+		rc = sig && !t->exit_state ? send_signal_to_process(t, sig, NULL) : 0;
 		task_put(t);
 		return rc;
 	}

@@ -214,7 +214,14 @@ static void itimer_fire(struct timer *timer)
 	if (sig)
 		send_signal_to_process(it->leader, SIGALRM, NULL);
 	if (it->interval_ns && sig) {
+		uint64_t now = ktime_get_ns();
+
+		/* Periods missed (the machine was busy) are skipped, not
+		 * delivered in a burst: one SIGALRM is pending at most anyway. */
 		sig->it_real_expires_ns += it->interval_ns;
+		if (sig->it_real_expires_ns <= now)
+			sig->it_real_expires_ns = now + it->interval_ns -
+						  (now - sig->it_real_expires_ns) % it->interval_ns;
 		timer_arm(timer, sig->it_real_expires_ns);
 	} else if (sig) {
 		sig->it_real_expires_ns = 0;

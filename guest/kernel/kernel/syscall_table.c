@@ -66,6 +66,7 @@
 	X(mprotect)               \
 	X(mremap)                 \
 	X(brk)                    \
+	X(mincore)                \
 	X(madvise)                \
 	X(clock_gettime)          \
 	X(clock_getres)           \
@@ -101,6 +102,8 @@
 	X(sched_getaffinity)      \
 	X(sched_yield)            \
 	X(uname)                  \
+	X(sethostname)            \
+	X(setdomainname)          \
 	X(arch_prctl)
 
 #define DECLARE_SYSCALL(name) long sys_##name(SYSCALL_ARGS);

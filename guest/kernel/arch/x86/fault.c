@@ -7,6 +7,7 @@
 #include <vitro/cpu.h>
 #include <vitro/mm_user.h>
 #include <vitro/preempt.h>
+#include <vitro/printk.h>
 #include <vitro/process.h>
 #include <vitro/signal.h>
 #include <vitro/task.h>
@@ -34,6 +35,19 @@ bool user_page_fault(struct trap_frame *f)
 	 * caller retries the slow way. */
 	if (!mm || (!from_user && (preempt_count() || !(f->rflags & (1ull << 9)))))
 		return false;
+	/* A user copy made while holding the address space's lock would wait
+	 * for itself: it fails with EFAULT instead (a kernel bug to fix, said
+	 * once). */
+	if (!from_user && READ_ONCE(mm->mmap_lock.owner) == t) {
+		static bool warned;
+
+		if (!warned) {
+			warned = true;
+			pr_warn("page fault at %llx with mmap_lock held (ip %llx): EFAULT\n",
+				(unsigned long long)addr, (unsigned long long)f->rip);
+		}
+		return false;
+	}
 	irq_enable();
 	if (from_user)
 		trace_event(page_fault_user, .address = addr, .ip = f->rip,

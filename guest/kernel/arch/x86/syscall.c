@@ -50,6 +50,7 @@ void do_syscall(struct trap_frame *f)
 	f->cs = GDT_USER_CS;
 	f->ss = GDT_USER_DS;
 	f->vector = SYSCALL_FRAME_VECTOR;
+	f->error_code = nr; /* Linux's orig_ax: what a restart runs again */
 	irq_enable();
 	f->rax = (uint64_t)syscall_dispatch(f, nr);
 }
