@@ -50,7 +50,19 @@ static int map_user_page(struct pgtable *pt, uint64_t virt, const void *data, si
 	return pgtable_map(pt, virt, page_to_pfn(page) << PAGE_SHIFT, PAGE_SIZE, prot);
 }
 
-/* The user half's tables and pages go back (the kernel half is shared). */
+/* The user half's tables and pages go back (the kernel half is shared, and
+ * so is the system-call trampoline's page). */
+static void free_user_tables(uint64_t table_phys, int level);
+
+static void free_user_space(struct pgtable *pt)
+{
+	uint64_t *trampoline = pgtable_pte_find(pt, SYSCALL_TRAMPOLINE_ADDR);
+
+	if (trampoline)
+		*trampoline = 0;
+	free_user_tables(pt->root_phys, 3);
+}
+
 static void free_user_tables(uint64_t table_phys, int level)
 {
 	uint64_t *table = phys_to_virt(table_phys);
@@ -123,6 +135,8 @@ static struct task *start_user(struct user_run *run, const char *code, const cha
 	if (pgtable_create(&run->pt, kernel_pgtable.has_1g_pages, user_table_alloc))
 		return NULL;
 	arch_pgd_copy_kernel_half(run->pt.root_phys);
+	if (syscall_trampoline_map(&run->pt))
+		return NULL;
 	if (map_user_page(&run->pt, USER_CODE, code, (size_t)(code_end - code),
 			  PTE_PRESENT | PTE_USER) ||
 	    map_user_page(&run->pt, USER_STACK_TOP - PAGE_SIZE, NULL, 0,
@@ -149,7 +163,7 @@ static int run_user(const char *code, const char *code_end, uint64_t arg)
 	if (!t)
 		return -1;
 	status = kthread_join(t);
-	free_user_tables(run.pt.root_phys, 3);
+	free_user_space(&run.pt);
 	return status;
 }
 
@@ -187,6 +201,6 @@ KTEST(user_sse_state_survives_context_switches)
 		return;
 	KTEST_EXPECT_EQ(kthread_join(ta), EXIT_STATUS_CODE(0));
 	KTEST_EXPECT_EQ(kthread_join(tb), EXIT_STATUS_CODE(0));
-	free_user_tables(a.pt.root_phys, 3);
-	free_user_tables(b.pt.root_phys, 3);
+	free_user_space(&a.pt);
+	free_user_space(&b.pt);
 }

@@ -575,7 +575,11 @@ void do_signal(struct trap_frame *f)
 				do_exit(EXIT_STATUS_SIGNAL(sig));
 			}
 			spin_unlock_irqrestore(&t->sighand->siglock, flags);
-			if (t->tgid == 1 && sig != SIGKILL)
+			/* init ignores fatal signals, but not a fault of its own
+			 * (kernel-sent SIGSEGV and friends): it would only fault
+			 * again. Linux then panics; here the machine ends. */
+			if (t->tgid == 1 && sig != SIGKILL &&
+			    !((SIGMASK(sig) & SIG_SYNCHRONOUS_MASK) && info.si_code > 0))
 				continue;
 			do_group_exit(EXIT_STATUS_SIGNAL(sig));
 		}

@@ -27,7 +27,7 @@ bool user_page_fault(struct trap_frame *f)
 	struct mm_struct *mm;
 	int rc;
 
-	if (addr >= USER_ADDR_END)
+	if (addr >= USER_ADDR_END && addr != SYSCALL_TRAMPOLINE_ADDR)
 		return false;
 	mm = t->mm;
 	/* A kernel access from where it may not sleep (a lock held, or in an
@@ -49,6 +49,17 @@ bool user_page_fault(struct trap_frame *f)
 		return false;
 	}
 	irq_enable();
+	if (addr == SYSCALL_TRAMPOLINE_ADDR) {
+		bool mapped;
+
+		mutex_lock(&mm->mmap_lock);
+		mapped = syscall_trampoline_fault(f, addr, &mm->pgtable);
+		mutex_unlock(&mm->mmap_lock);
+		if (mapped) {
+			irq_disable();
+			return true;
+		}
+	}
 	if (from_user)
 		trace_event(page_fault_user, .address = addr, .ip = f->rip,
 			    .error_code = f->error_code);

@@ -1,9 +1,13 @@
 /* System call entry, both ways a CPU may deliver SYSCALL (see DESIGN.md,
  * "Where it runs"): into ring 0 at LSTAR (entry_syscall_64 builds the frame),
- * or, where SYSCALL stays in ring 3, as a page fault at LSTAR's supervisor
- * page with the registers as SYSCALL left them. Either way the return goes
- * through IRETQ to RCX with the flags from R11, checked first. */
+ * or, where SYSCALL stays in ring 3, by jumping in ring 3 to LSTAR, which then
+ * points at a user-executable trampoline page holding UD2: the #UD is the
+ * system call, with the registers as SYSCALL left them. (A fetch from a
+ * supervisor page would trap too, but a page fault costs ten times a #UD
+ * there.) Either way the return goes through IRETQ to RCX with the flags
+ * from R11, checked first. A boot-time probe tells which it is. */
 #include <vitro/cpu.h>
+#include <vitro/errno.h>
 #include <vitro/layout.h>
 #include <vitro/mm.h>
 #include <vitro/pgtable.h>
@@ -28,7 +32,11 @@
 #define PROBE_USER_ADDR 0x400000ull
 
 bool syscall_enters_ring0;
+uint64_t syscall_lstar = (uint64_t)entry_syscall_64;
 static bool syscall_probe_active;
+/* The trampoline's page (UD2 at its start), mapped read+exec for user mode
+ * at SYSCALL_TRAMPOLINE_ADDR in every address space that needs it. */
+static uint64_t trampoline_phys;
 
 extern uint64_t syscall_probe_run(uint64_t user_rip);
 extern void syscall_probe_landing(void);
@@ -65,6 +73,37 @@ bool syscall_from_page_fault(struct trap_frame *f)
 		return false;
 	do_syscall(f);
 	return true;
+}
+
+bool syscall_from_invalid_opcode(struct trap_frame *f)
+{
+	if (!(f->cs & 3) || !trampoline_phys || f->rip != SYSCALL_TRAMPOLINE_ADDR)
+		return false;
+	do_syscall(f);
+	return true;
+}
+
+int syscall_trampoline_map(struct pgtable *pt)
+{
+	uint64_t *pte;
+
+	if (!trampoline_phys)
+		return 0;
+	pte = pgtable_pte_alloc(pt, SYSCALL_TRAMPOLINE_ADDR, true);
+	if (!pte)
+		return -ENOMEM;
+	*pte = trampoline_phys | PTE_PRESENT | PTE_USER;
+	return 0;
+}
+
+bool syscall_trampoline_fault(struct trap_frame *f, uint64_t addr, struct pgtable *pt)
+{
+	/* Mapped lazily, on the first system call (and again should the
+	 * page tables above it have been freed with the mappings nearby). */
+	if (!(f->cs & 3) || !trampoline_phys || addr != SYSCALL_TRAMPOLINE_ADDR ||
+	    f->rip != SYSCALL_TRAMPOLINE_ADDR)
+		return false;
+	return !syscall_trampoline_map(pt);
 }
 
 static uint64_t probe_table_alloc(void)
@@ -121,8 +160,21 @@ bool syscall_probe(void)
 	local_irq_restore(irq);
 	probe_tables_free(pt.root_phys, PROBE_USER_ADDR);
 	syscall_enters_ring0 = result;
-	if (!syscall_enters_ring0)
+	if (!syscall_enters_ring0) {
+		struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		uint8_t *ud2;
+
+		if (!page)
+			panic("syscall: no page for the trampoline");
+		ud2 = page_address(page);
+		ud2[0] = 0x0f;
+		ud2[1] = 0x0b;
+		trampoline_phys = page_to_pfn(page) << PAGE_SHIFT;
+		syscall_lstar = SYSCALL_TRAMPOLINE_ADDR;
+		wrmsr(MSR_LSTAR, syscall_lstar);
 		pr_debug(
-			"syscall: SYSCALL stays in ring 3 here: system calls come in through the page fault at LSTAR\n");
+			"syscall: SYSCALL stays in ring 3 here: system calls come in through the UD2 at %#llx\n",
+			(unsigned long long)SYSCALL_TRAMPOLINE_ADDR);
+	}
 	return syscall_enters_ring0;
 }

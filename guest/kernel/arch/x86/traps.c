@@ -325,6 +325,8 @@ void trap_dispatch(struct trap_frame *f)
 			preempt_schedule_irq();
 		return;
 	}
+	if (f->vector == TRAP_INVALID_OPCODE && syscall_from_invalid_opcode(f))
+		return;
 	if (f->vector == TRAP_PAGE_FAULT && (syscall_from_page_fault(f) || user_page_fault(f)))
 		return;
 	if (f->cs & 3) {

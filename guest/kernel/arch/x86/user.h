@@ -23,6 +23,19 @@ extern bool cpu_has_smap;
  * CLAC cannot be, so SMAP stays off there. */
 bool syscall_probe(void);
 extern bool syscall_enters_ring0;
+/* What LSTAR holds on every CPU once the probe has run. */
+extern uint64_t syscall_lstar;
+
+/* Where SYSCALL stays in ring 3: the page holding UD2 that LSTAR points at,
+ * the last page below the user half's end (never a mapping's). */
+#define SYSCALL_TRAMPOLINE_ADDR 0x00007ffffffff000ull
+struct pgtable;
+/* A #UD at the trampoline: handles the system call, returns true. */
+bool syscall_from_invalid_opcode(struct trap_frame *frame);
+/* Maps the trampoline into pt (nothing where SYSCALL reaches ring 0). */
+int syscall_trampoline_map(struct pgtable *pt);
+/* A fetch fault at the trampoline: maps it into pt, returns true. */
+bool syscall_trampoline_fault(struct trap_frame *frame, uint64_t addr, struct pgtable *pt);
 void do_syscall(struct trap_frame *frame);
 /* A page fault that is a system call (SYSCALL that stayed in ring 3 and
  * jumped to LSTAR): handles it and returns true. */

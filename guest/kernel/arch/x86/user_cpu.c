@@ -53,7 +53,7 @@ void user_cpu_init(void)
 	/* SYSRET's selectors come from STAR[63:48] (+16 for CS, +8 for SS), as
 	 * Linux sets them: the user code segments follow the 32-bit one. */
 	wrmsr(MSR_STAR, (uint64_t)GDT_USER32_CS << 48 | (uint64_t)GDT_KERNEL_CS << 32);
-	wrmsr(MSR_LSTAR, (uint64_t)entry_syscall_64);
+	wrmsr(MSR_LSTAR, syscall_lstar);
 	wrmsr(MSR_SYSCALL_MASK,
 	      RFLAGS_TF | RFLAGS_IF_BIT | RFLAGS_DF | RFLAGS_IOPL | RFLAGS_NT | RFLAGS_AC);
 
