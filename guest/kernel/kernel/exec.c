@@ -29,29 +29,89 @@
 #define MAX_SCRIPT_DEPTH 4 /* "#!" chains, as Linux's BINPRM_MAX_RECURSION */
 #define ARG_BUFFER_SIZE (EXEC_ARGS_MAX_BYTES + PAGE_SIZE)
 
-/* The new program's arguments, copied out of the old address space. */
+/* The new program's arguments, copied out of the old address space into
+ * one buffer of strings that grows as needed (most commands need a page, the
+ * limit is EXEC_ARGS_MAX_BYTES), with argv and envp arrays sized by count. */
+#define ARG_BUFFER_INITIAL (16 * 1024)
+#define ARG_BUFFER_MAX (EXEC_ARGS_MAX_BYTES + PAGE_SIZE)
+#define ARG_SCRIPT_EXTRA 3 /* interpreter, its argument, the script's path */
+#define ARG_POINTERS_MAX (EXEC_ARGS_MAX_BYTES / sizeof(char *))
+
 struct exec_args {
 	char *buf; /* the strings, back to back */
-	size_t used;
+	size_t used, size;
 	const char **argv;
 	size_t argc, argv_slots;
 	const char **envp;
 	size_t envc;
 };
 
+/* Room for at least need more bytes; the strings move, so the arrays'
+ * pointers into them are moved too. */
+static int args_reserve(struct exec_args *a, size_t need)
+{
+	size_t size = a->size ? a->size : ARG_BUFFER_INITIAL;
+	char *grown;
+
+	if (a->used + need <= a->size)
+		return 0;
+	while (size < a->used + need)
+		size *= 2;
+	if (size > ARG_BUFFER_MAX)
+		size = ARG_BUFFER_MAX;
+	if (a->used + need > size)
+		return -E2BIG;
+	grown = vmalloc(size);
+	if (!grown)
+		return -ENOMEM;
+	if (a->buf) {
+		memcpy(grown, a->buf, a->used);
+		for (size_t i = 0; i < a->argc; i++)
+			a->argv[i] = grown + (a->argv[i] - a->buf);
+		for (size_t i = 0; i < a->envc; i++)
+			a->envp[i] = grown + (a->envp[i] - a->buf);
+		vfree(a->buf);
+	}
+	a->buf = grown;
+	a->size = size;
+	return 0;
+}
+
+static const char **args_array(size_t slots)
+{
+	size_t bytes = slots * sizeof(char *);
+
+	return bytes <= PAGE_SIZE ? kmalloc(bytes, GFP_KERNEL) : vmalloc(bytes);
+}
+
+static void args_array_free(const char **array, size_t slots)
+{
+	if (!array)
+		return;
+	if (slots * sizeof(char *) <= PAGE_SIZE)
+		kfree(array);
+	else
+		vfree(array);
+}
+
 static long file_read_at(void *ctx, void *buf, size_t len, uint64_t off)
 {
 	return kernel_read(ctx, buf, len, (int64_t)off);
 }
 
+/* Appends (or, front, prepends) a copy of s to argv. */
 static int args_add(struct exec_args *a, const char *s, size_t len, bool front)
 {
 	char *copy;
+	int err;
 
-	if (len + 1 > EXEC_ARG_STRLEN_MAX || a->used + len + 1 > ARG_BUFFER_SIZE)
+	if (len + 1 > EXEC_ARG_STRLEN_MAX)
 		return -E2BIG;
 	if (a->argc + 1 >= a->argv_slots)
 		return -E2BIG;
+	err = args_reserve(a, len + 1);
+	if (err)
+		return err;
 	copy = a->buf + a->used;
 	memcpy(copy, s, len);
 	copy[len] = '\0';
@@ -66,47 +126,65 @@ static int args_add(struct exec_args *a, const char *s, size_t len, bool front)
 	return 0;
 }
 
-/* Copies a NULL-terminated user array of strings. */
-static long copy_strings(struct exec_args *a, uint64_t uarray, const char ***out, size_t *count)
+/* How many strings a NULL-terminated user array holds (up to the limit). */
+static long count_user_strings(uint64_t uarray)
 {
-	size_t max = EXEC_ARGS_MAX_BYTES / sizeof(char *) / 2, n = 0;
-	const char **list;
+	size_t n = 0;
 
-	list = vmalloc(max * sizeof(*list));
-	if (!list)
-		return -ENOMEM;
-	*out = list;
 	for (; uarray; n++) {
 		uint64_t ustr;
-		long len;
 
-		if (n == max)
+		if (n == ARG_POINTERS_MAX)
 			return -E2BIG;
 		if (get_user(ustr, (uint64_t *)(uarray + n * 8)))
 			return -EFAULT;
 		if (!ustr)
 			break;
-		len = strncpy_from_user(a->buf + a->used, ustr,
-					(long)(ARG_BUFFER_SIZE - a->used < EXEC_ARG_STRLEN_MAX ?
-						       ARG_BUFFER_SIZE - a->used :
-						       EXEC_ARG_STRLEN_MAX));
-		if (len < 0)
-			return len;
-		if ((size_t)len == EXEC_ARG_STRLEN_MAX ||
-		    a->used + (size_t)len + 1 > ARG_BUFFER_SIZE)
-			return -E2BIG;
-		list[n] = a->buf + a->used;
-		a->used += (size_t)len + 1;
 	}
-	*count = n;
+	return (long)n;
+}
+
+/* Copies the user strings into the buffer; list has room for them all. */
+static long copy_strings(struct exec_args *a, uint64_t uarray, const char **list, size_t n,
+			 size_t *count)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t ustr;
+		long len;
+		int err;
+
+		if (get_user(ustr, (uint64_t *)(uarray + i * 8)) || !ustr)
+			return -EFAULT; /* the array changed under us */
+		for (;;) {
+			size_t room = a->size - a->used;
+
+			len = room ? strncpy_from_user(a->buf + a->used, ustr,
+						       (long)(room < EXEC_ARG_STRLEN_MAX ?
+								      room :
+								      EXEC_ARG_STRLEN_MAX)) :
+				     0;
+			if (len < 0)
+				return len;
+			if ((size_t)len < room) /* the NUL made it in */
+				break;
+			if (room >= EXEC_ARG_STRLEN_MAX)
+				return -E2BIG;
+			err = args_reserve(a, room + PAGE_SIZE);
+			if (err)
+				return err;
+		}
+		list[i] = a->buf + a->used;
+		a->used += (size_t)len + 1;
+		(*count)++;
+	}
 	return 0;
 }
 
 static void args_free(struct exec_args *a)
 {
 	vfree(a->buf);
-	vfree(a->argv);
-	vfree(a->envp);
+	args_array_free(a->argv, a->argv_slots);
+	args_array_free(a->envp, a->envc + 1);
 }
 
 /* "#!interpreter [arg]": the interpreter runs with the script's path. */
@@ -451,40 +529,47 @@ long do_execve(const char *filename, uint64_t uargv, uint64_t uenvp, const char 
 	       const char *const *kenvp)
 {
 	struct exec_args a = { 0 };
-	long err;
+	long nargs = 0, nenvs = 0, err;
 
-	a.buf = vmalloc(ARG_BUFFER_SIZE);
-	if (!a.buf)
-		return -ENOMEM;
 	if (kargv) {
 		/* From the kernel (init): strings already in kernel memory. */
-		size_t n = 0;
+		while (kargv[nargs])
+			nargs++;
+		while (kenvp && kenvp[nenvs])
+			nenvs++;
+	} else {
+		nargs = count_user_strings(uargv);
+		if (nargs < 0)
+			return nargs;
+		nenvs = count_user_strings(uenvp);
+		if (nenvs < 0)
+			return nenvs;
+	}
+	a.argv_slots = (size_t)nargs + ARG_SCRIPT_EXTRA + 1;
+	a.argv = args_array(a.argv_slots);
+	a.envp = args_array((size_t)nenvs + 1);
+	err = a.argv && a.envp ? args_reserve(&a, ARG_BUFFER_INITIAL) : -ENOMEM;
+	if (!err && kargv) {
+		for (long i = 0; !err && i < nargs; i++)
+			err = args_add(&a, kargv[i], strlen(kargv[i]), false);
+		for (long i = 0; !err && i < nenvs; i++) {
+			size_t len = strlen(kenvp[i]);
 
-		a.argv = vmalloc(EXEC_ARGS_MAX_BYTES / sizeof(char *) / 2 * sizeof(char *));
-		a.envp = vmalloc(EXEC_ARGS_MAX_BYTES / sizeof(char *) / 2 * sizeof(char *));
-		err = a.argv && a.envp ? 0 : -ENOMEM;
-		a.argv_slots = EXEC_ARGS_MAX_BYTES / sizeof(char *) / 2;
-		for (; !err && kargv[n]; n++)
-			err = args_add(&a, kargv[n], strlen(kargv[n]), false);
-		for (n = 0; !err && kenvp && kenvp[n]; n++) {
-			size_t len = strlen(kenvp[n]);
-
-			if (a.used + len + 1 > ARG_BUFFER_SIZE) {
-				err = -E2BIG;
+			err = args_reserve(&a, len + 1);
+			if (err)
 				break;
-			}
-			memcpy(a.buf + a.used, kenvp[n], len + 1);
+			memcpy(a.buf + a.used, kenvp[i], len + 1);
 			a.envp[a.envc++] = a.buf + a.used;
 			a.used += len + 1;
 		}
-	} else {
-		err = copy_strings(&a, uargv, &a.argv, &a.argc);
+	} else if (!err) {
+		err = copy_strings(&a, uargv, a.argv, (size_t)nargs, &a.argc);
 		if (!err)
-			err = copy_strings(&a, uenvp, &a.envp, &a.envc);
-		a.argv_slots = EXEC_ARGS_MAX_BYTES / sizeof(char *) / 2;
+			err = copy_strings(&a, uenvp, a.envp, (size_t)nenvs, &a.envc);
 	}
 	if (!err)
 		err = exec_file(filename, &a, 0);
+	a.envc = (size_t)nenvs; /* args_free sizes the arrays as allocated */
 	args_free(&a);
 	return err;
 }

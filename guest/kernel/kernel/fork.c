@@ -110,6 +110,7 @@ static int copy_signal(struct task *child, uint64_t flags)
 	memcpy(sig->rlim, current->signal->rlim, sizeof(sig->rlim));
 	sig->pgrp = current->signal->pgrp;
 	sig->session = current->signal->session;
+	sig->tty = current->signal->tty;
 	sig->leader = child;
 	child->signal = sig;
 	return 0;
