@@ -32,10 +32,11 @@ include tests/fuzz/fuzz.mk
 include tests/boot/boot.mk
 include tests/bench/bench.mk
 
-# Interactive boot of the default guest on this terminal (Ctrl-A x quits).
+# Interactive boot of the default guest on this terminal: a busybox shell
+# from the initramfs (`poweroff`, or Ctrl-A x, leaves).
 run: deps
-	@$(MAKE) --no-print-directory all
-	$(VITRO) run $(RUN_ARGS)
+	@$(MAKE) --no-print-directory all initramfs
+	$(VITRO) run --initrd $(INITRAMFS) $(RUN_ARGS)
 
 # Every test suite; the last line is "N passed, N failed[, N skipped]".
 test: deps

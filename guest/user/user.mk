@@ -1,6 +1,7 @@
 # The guest's own user programs (guest/user/): /init and vitro-selftest, static Linux binaries
 # built with musl-gcc, and the initramfs that carries them with busybox (scripts/mkinitramfs).
-# Not part of `all`: the kernel cannot run them yet, and musl-tools is only needed here.
+# Built by `make run` and for the tests; not part of `all`, so that vitro and the kernel build
+# without musl-tools.
 
 USER_CC := musl-gcc
 USER_DIR := $(BUILD)/user
@@ -33,3 +34,6 @@ USER_TEST_SCRIPTS := $(wildcard tests/user/busybox/*)
 $(INITRAMFS): $(USER_INIT) $(USER_SELFTEST) scripts/mkinitramfs $(USER_ROOTFS_FILES) $(USER_TEST_SCRIPTS)
 	scripts/mkinitramfs $@ --add $(USER_INIT):/init --add $(USER_SELFTEST):/usr/bin/vitro-selftest \
 		--add tests/user/busybox:/usr/share/vitro-tests/busybox
+
+# The user-space suite boots it.
+test-binaries: $(INITRAMFS)

@@ -293,12 +293,31 @@ static const struct file_operations console_fops = {
 	.ioctl = console_ioctl,
 };
 
+/* Typed characters are taken in as they arrive, not only when someone reads,
+ * so that ^C, ^Z and ^\ reach the foreground process group while it runs
+ * (Linux's receive path does the same from its flip-buffer work). */
+static int console_receive_thread(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		wait_event(uart8250_rx_wait, uart8250_has_input() && pending_len < sizeof(pending));
+		spin_lock(&console_lock);
+		console_pull_input();
+		spin_unlock(&console_lock);
+		/* Readers (and pollers) look again. */
+		wake_up_all(&uart8250_rx_wait);
+	}
+	return 0;
+}
+
 int console_tty_register(void)
 {
 	int rc;
 
 	spin_lock_init(&console_lock);
 	n_tty_init(&console_tty, &console_ops, NULL);
+	if (!kthread_run(console_receive_thread, NULL, "tty-receive"))
+		return -ENOMEM;
 	rc = chrdev_register(MKDEV(5, 1), 1, &console_fops);
 	return rc ? rc : chrdev_register(MKDEV(5, 0), 1, &dev_tty_fops);
 }
