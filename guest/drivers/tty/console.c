@@ -269,13 +269,35 @@ static long console_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 	return rc;
 }
 
+static int console_receive_thread(void *arg);
+
+static int console_start_receiving(void)
+{
+	static bool started;
+	bool start;
+
+	spin_lock(&console_lock);
+	start = !started;
+	started = true;
+	spin_unlock(&console_lock);
+	if (start && !kthread_run(console_receive_thread, NULL, "tty-receive"))
+		return -ENOMEM;
+	return 0;
+}
+
+static int console_open(struct inode *inode, struct file *file)
+{
+	(void)inode, (void)file;
+	return console_start_receiving();
+}
+
 /* /dev/tty is the caller's controlling terminal: without one, ENXIO. */
 static int dev_tty_open(struct inode *inode, struct file *file)
 {
 	(void)inode, (void)file;
 	if (current->signal && !current->signal->tty)
 		return -ENXIO;
-	return 0;
+	return console_start_receiving();
 }
 
 static const struct file_operations dev_tty_fops = {
@@ -287,6 +309,7 @@ static const struct file_operations dev_tty_fops = {
 };
 
 static const struct file_operations console_fops = {
+	.open = console_open,
 	.read = console_read,
 	.write = console_write,
 	.poll = console_poll,
@@ -295,7 +318,9 @@ static const struct file_operations console_fops = {
 
 /* Typed characters are taken in as they arrive, not only when someone reads,
  * so that ^C, ^Z and ^\ reach the foreground process group while it runs
- * (Linux's receive path does the same from its flip-buffer work). */
+ * (Linux's receive path does the same from its flip-buffer work). Started by
+ * the terminal's first open: until then the UART is the kernel's alone (the
+ * boot-time echo loop reads it directly). */
 static int console_receive_thread(void *arg)
 {
 	(void)arg;
@@ -316,8 +341,6 @@ int console_tty_register(void)
 
 	spin_lock_init(&console_lock);
 	n_tty_init(&console_tty, &console_ops, NULL);
-	if (!kthread_run(console_receive_thread, NULL, "tty-receive"))
-		return -ENOMEM;
 	rc = chrdev_register(MKDEV(5, 1), 1, &console_fops);
 	return rc ? rc : chrdev_register(MKDEV(5, 0), 1, &dev_tty_fops);
 }
