@@ -434,6 +434,53 @@ static int setsid_starts_session_without_terminal(void)
 	return selftest_in_child(setsid_check, NULL);
 }
 
+/* A fork bomb under RLIMIT_NPROC: as an ordinary user (root is exempt, as on Linux), forks
+ * stop with EAGAIN once the user has the limit's number of tasks. Children wait on a pipe
+ * that the child leading the bomb closes at the end, so they all exit together. */
+#define BOMB_LIMIT 24
+
+static int fork_bomb_check(void *arg)
+{
+	struct rlimit lim = { BOMB_LIMIT, BOMB_LIMIT };
+	int pipefd[2], forked = 0, err = 0;
+
+	(void)arg;
+	EXPECT_OK(pipe(pipefd));
+	EXPECT_OK(setrlimit(RLIMIT_NPROC, &lim));
+	EXPECT_OK(setuid(4242)); /* its own user: no other task counts against it */
+	for (int i = 0; i < 4 * BOMB_LIMIT; i++) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			char c;
+
+			close(pipefd[1]);
+			while (read(pipefd[0], &c, 1) > 0)
+				;
+			_exit(0);
+		}
+		if (pid < 0) {
+			err = errno;
+			break;
+		}
+		forked++;
+	}
+	close(pipefd[1]);
+	while (wait(NULL) > 0)
+		;
+	EXPECT(err == EAGAIN, "fork kept working (%d children, errno %s), want EAGAIN", forked,
+	       selftest_errno_name(err));
+	/* This child itself counts too: at most limit - 1 more. */
+	EXPECT(forked == BOMB_LIMIT - 1, "%d children before EAGAIN, want %d", forked,
+	       BOMB_LIMIT - 1);
+	return 0;
+}
+
+static int fork_bomb_stops_at_rlimit_nproc(void)
+{
+	return selftest_in_child(fork_bomb_check, NULL);
+}
+
 const struct selftest_case process_cases[] = {
 	{ "fork-gives-child-zero-and-parent-its-pid", fork_gives_child_zero_and_parent_its_pid },
 	{ "wait4-returns-exit-status-low-byte", wait4_returns_exit_status_low_byte },
@@ -452,5 +499,6 @@ const struct selftest_case process_cases[] = {
 	{ "execve-reports-enoent-eacces-enoexec", execve_reports_enoent_eacces_enoexec },
 	{ "setpgid-creates-and-joins-groups", setpgid_creates_and_joins_groups },
 	{ "setsid-starts-session-without-terminal", setsid_starts_session_without_terminal },
+	{ "fork-bomb-stops-at-rlimit-nproc", fork_bomb_stops_at_rlimit_nproc },
 	{ NULL, NULL },
 };
