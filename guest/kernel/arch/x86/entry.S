@@ -14,6 +14,26 @@
 /* Vectors for which the CPU pushes an error code (SDM vol. 3, table 6-1). */
 #define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
+/* The general registers in struct trap_frame's order (RDI ends up highest). */
+.macro SAVE_REGS
+	pushq %rdi
+	pushq %rsi
+	pushq %rdx
+	pushq %rcx
+	pushq %rax
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %rbx
+	pushq %rbp
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	cld
+.endm
+
 	.text
 	.balign 16
 	.globl trap_stubs
@@ -34,22 +54,7 @@ trap_common:
 	jz 1f
 	swapgs
 1:
-	pushq %rdi
-	pushq %rsi
-	pushq %rdx
-	pushq %rcx
-	pushq %rax
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %rbx
-	pushq %rbp
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
-	cld
+	SAVE_REGS
 	movq %rsp, %rdi
 	/* A frame record for backtraces: the interrupted RIP and RBP. */
 	pushq FRAME_RIP(%rsp)
@@ -118,22 +123,7 @@ entry_syscall_64:
 	pushq %rcx				/* RIP */
 	pushq $0				/* error code */
 	pushq $SYSCALL_PSEUDO_VECTOR
-	pushq %rdi
-	pushq %rsi
-	pushq %rdx
-	pushq %rcx
-	pushq %rax
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %rbx
-	pushq %rbp
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
-	cld
+	SAVE_REGS
 	movq %rsp, %rdi
 	pushq FRAME_RIP(%rsp)
 	pushq %rbp
