@@ -144,7 +144,15 @@ void handle_signal(int sig, const siginfo_t *info, const struct k_sigaction *ka,
 
 	syscall_restart_for_handler(f, ka);
 	if (setup_rt_frame(sig, info, ka, f, oldmask)) {
-		/* No room for the frame: the process cannot run its handler. */
+		/* No room for the frame: the process cannot run its handler. If
+		 * that was the SIGSEGV handler, SIGSEGV kills (Linux's
+		 * force_sigsegv), or it would fail again forever. */
+		if (sig == SIGSEGV) {
+			unsigned long flags = spin_lock_irqsave(&t->sighand->siglock);
+
+			t->sighand->action[SIGSEGV - 1].handler = (uint64_t)SIG_DFL;
+			spin_unlock_irqrestore(&t->sighand->siglock, flags);
+		}
 		force_sig_fault(SIGSEGV, SI_KERNEL, f->rsp);
 		return;
 	}
