@@ -8,6 +8,7 @@
 #include <vitro/time.h>
 
 #include "io.h"
+#include "rtc_cmos.h"
 
 #define KVM_CPUID_SIGNATURE 0x40000000
 #define KVM_CPUID_FEATURES 0x40000001
@@ -109,6 +110,9 @@ void clock_init(void)
 	boot_ns = clock_raw_ns();
 	if (use_kvmclock)
 		wall_at_boot_ns += boot_ns;
+	/* No paravirtual wall clock: the CMOS RTC, where there is one. */
+	else if (!rtc_cmos_read_ns(&wall_at_boot_ns))
+		wall_at_boot_ns = 0;
 }
 
 uint64_t ktime_get_ns(void)
