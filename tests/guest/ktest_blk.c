@@ -242,6 +242,7 @@ KTEST(blk_flush_and_fua_reach_the_device)
 	struct gendisk *disk = test_disk(ctx);
 	struct virtio_blk_stats before, after;
 	uint64_t *buf = kmalloc(BLOCK_BYTES, GFP_KERNEL);
+	char value[16];
 
 	KTEST_EXPECT(buf != NULL);
 	if (!disk || !buf)
@@ -253,6 +254,16 @@ KTEST(blk_flush_and_fua_reach_the_device)
 			0);
 	KTEST_EXPECT_EQ(blkdev_issue_flush(disk), 0);
 	virtio_blk_get_stats(disk, &after);
+	/* blktest.hold_ms=N: say the block is flushed, then wait, so the host
+	 * can look at its file while the machine still runs. */
+	if (cmdline_get(boot_info.cmdline, "blktest.hold_ms", value, sizeof(value))) {
+		unsigned int ms = 0;
+
+		for (const char *c = value; *c >= '0' && *c <= '9'; c++)
+			ms = ms * 10 + (unsigned int)(*c - '0');
+		pr_emerg("blk: flushed sector %u, holding %u ms\n", FLUSH_SECTOR, ms);
+		msleep(ms);
+	}
 	if (disk->queue->limits.has_write_cache)
 		KTEST_EXPECT_EQ(after.nr_flushes - before.nr_flushes, 3);
 	else
