@@ -434,6 +434,7 @@ static void exec_commit(struct mm_struct *mm, const char *filename, uint64_t ent
 	t->sas_ss_sp = 0;
 	t->sas_ss_size = 0;
 	t->clear_child_tid = 0;
+	t->robust_list = 0; /* the old program's list is gone with its memory */
 	flush_signal_handlers(t);
 	files_close_on_exec(t->files);
 	format_snprintf(t->comm, sizeof(t->comm), "%s", base ? base + 1 : filename);
@@ -596,6 +597,8 @@ void exit_mm(struct task *t)
 {
 	struct mm_struct *mm = t->mm;
 
+	if (mm)
+		exit_robust_list(t);
 	/* CLONE_CHILD_CLEARTID: the thread's id word goes to 0 and a futex
 	 * waiter (pthread_join) wakes. */
 	if (t->clear_child_tid && mm && mm->users > 1) {

@@ -398,9 +398,8 @@ SYSCALL_DEFINE6(futex, uint64_t, uaddr, int, op, uint32_t, val, uint64_t, utimeo
 
 SYSCALL_DEFINE2(set_robust_list, uint64_t, head, size_t, len)
 {
-	/* The list is walked at exit by Linux to release robust mutexes of a
-	 * dead thread; it is recorded here (walked once robust mutexes need it). */
-	if (len != 24) /* sizeof(struct robust_list_head) */
+	/* Walked when the thread exits (exit_robust_list). */
+	if (len != sizeof(struct robust_list_head))
 		return -EINVAL;
 	current->robust_list = head;
 	current->robust_list_len = len;
@@ -415,4 +414,56 @@ SYSCALL_DEFINE3(get_robust_list, int, pid, uint64_t, uhead, uint64_t, ulen)
 	    put_user((uint64_t)current->robust_list_len, (uint64_t *)ulen))
 		return -EFAULT;
 	return 0;
+}
+
+/* --- robust futexes at thread exit ------------------------------------------------ */
+
+#define ROBUST_LIST_LIMIT 2048 /* Linux's ROBUST_LIST_LIMIT: a looping list ends here */
+
+/* The dead thread owned the lock word at uaddr: mark it OWNER_DIED and wake a
+ * waiter, as Linux's handle_futex_death. */
+static void robust_futex_owner_died(uint64_t uaddr, int tid, bool pending)
+{
+	uint32_t val, seen;
+
+	for (int tries = 0; tries < 16; tries++) {
+		if ((uaddr & 3) || get_user(val, (uint32_t *)uaddr))
+			return;
+		/* A pending op whose lock was never taken: nothing to hand on. */
+		if (pending && !val)
+			return;
+		if ((int)(val & FUTEX_TID_MASK) != tid)
+			return;
+		if (futex_atomic_cmpxchg_user(&seen, uaddr, val,
+					      (val & FUTEX_WAITERS) | FUTEX_OWNER_DIED))
+			return;
+		if (seen != val)
+			continue;
+		if (val & FUTEX_WAITERS)
+			futex_wake_address(uaddr, 1);
+		return;
+	}
+}
+
+void exit_robust_list(struct task *t)
+{
+	struct robust_list_head head;
+	uint64_t entry, pending;
+	int n = 0;
+
+	if (!t->robust_list || copy_from_user(&head, t->robust_list, sizeof(head)))
+		return;
+	entry = (uint64_t)head.list.next;
+	pending = (uint64_t)head.list_op_pending;
+	while (entry && entry != t->robust_list && n++ < ROBUST_LIST_LIMIT) {
+		uint64_t next;
+
+		if (get_user(next, (uint64_t *)entry))
+			return;
+		if (entry != pending)
+			robust_futex_owner_died(entry + (uint64_t)head.futex_offset, t->pid, false);
+		entry = next;
+	}
+	if (pending)
+		robust_futex_owner_died(pending + (uint64_t)head.futex_offset, t->pid, true);
 }

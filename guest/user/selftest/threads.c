@@ -418,6 +418,39 @@ static int futex_wake_wakes_sleeping_waiter(void)
 	return 0;
 }
 
+/* A robust mutex whose owner thread exits holding it: the next locker gets EOWNERDEAD (the
+ * kernel walks the dead thread's robust list), makes it consistent, and it works again. */
+static pthread_mutex_t robust_lock;
+
+static void *lock_and_exit(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&robust_lock);
+	return NULL;
+}
+
+static int robust_mutex_reports_owner_death(void)
+{
+	pthread_mutexattr_t attr;
+	pthread_t thread;
+	int rc;
+
+	EXPECT(pthread_mutexattr_init(&attr) == 0, "mutexattr_init");
+	EXPECT(pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST) == 0, "setrobust");
+	EXPECT(pthread_mutex_init(&robust_lock, &attr) == 0, "mutex_init");
+	EXPECT(pthread_create(&thread, NULL, lock_and_exit, NULL) == 0, "pthread_create");
+	EXPECT(pthread_join(thread, NULL) == 0, "pthread_join");
+	rc = pthread_mutex_lock(&robust_lock);
+	EXPECT(rc == EOWNERDEAD, "lock after the owner died: %s, want EOWNERDEAD", strerror(rc));
+	EXPECT(pthread_mutex_consistent(&robust_lock) == 0, "pthread_mutex_consistent");
+	EXPECT(pthread_mutex_unlock(&robust_lock) == 0, "unlock");
+	rc = pthread_mutex_lock(&robust_lock);
+	EXPECT(rc == 0, "lock after recovery: %s", strerror(rc));
+	pthread_mutex_unlock(&robust_lock);
+	pthread_mutex_destroy(&robust_lock);
+	return 0;
+}
+
 const struct selftest_case thread_cases[] = {
 	{ "pthread-join-returns-thread-result", pthread_join_returns_thread_result },
 	{ "mutex-makes-contended-increments-exact", mutex_makes_contended_increments_exact },
@@ -431,5 +464,6 @@ const struct selftest_case thread_cases[] = {
 	  exit_status_comes_from_whichever_thread_exits },
 	{ "futex-wait-checks-value-and-times-out", futex_wait_checks_value_and_times_out },
 	{ "futex-wake-wakes-sleeping-waiter", futex_wake_wakes_sleeping_waiter },
+	{ "robust-mutex-reports-owner-death", robust_mutex_reports_owner_death },
 	{ NULL, NULL },
 };

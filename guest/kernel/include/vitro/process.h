@@ -46,6 +46,10 @@ long do_execve(const char *filename, uint64_t uargv, uint64_t uenvp, const char 
  * why; false if there was none to kill. */
 bool out_of_memory(const char *why);
 
+/* A dying thread's robust futexes: each lock it held is marked OWNER_DIED and
+ * a waiter woken (runs in the thread's address space, before it goes). */
+void exit_robust_list(struct task *t);
+
 /* futex: wakes up to nr waiters on the word at uaddr in the current process. */
 int futex_wake_address(uint64_t uaddr, int nr);
 
