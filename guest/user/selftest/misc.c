@@ -5,8 +5,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -163,6 +165,68 @@ static int unknown_system_call_returns_enosys(void)
 	return 0;
 }
 
+/* In a child with its own UTS namespace where the kernel has them (the host's name must not
+ * change under a test); our kernel has one name space, and the machine is the test's own. */
+static int sethostname_check(void *arg)
+{
+	struct utsname before, after;
+
+	(void)arg;
+	EXPECT_OK(uname(&before));
+	if (unshare(CLONE_NEWUTS) != 0 && !strstr(before.release, "vitro"))
+		return FAIL("no UTS namespace to change the name in (unshare: %s)",
+			    strerror(errno));
+	EXPECT_OK(sethostname("selftest-host", 13));
+	EXPECT_OK(uname(&after));
+	EXPECT(!strcmp(after.nodename, "selftest-host"), "nodename '%s' after sethostname",
+	       after.nodename);
+	EXPECT_OK(sethostname(before.nodename, strlen(before.nodename)));
+	EXPECT_ERRNO(sethostname("x", 65), EINVAL);
+	return 0;
+}
+
+static int sethostname_shows_in_uname(void)
+{
+	return selftest_in_child(sethostname_check, NULL);
+}
+
+static int prctl_name_is_the_thread_name(void)
+{
+	char name[16] = { 0 };
+
+	EXPECT_OK(prctl(PR_SET_NAME, "selftest-name", 0, 0, 0));
+	EXPECT_OK(prctl(PR_GET_NAME, name, 0, 0, 0));
+	EXPECT(!strcmp(name, "selftest-name"), "PR_GET_NAME gave '%s'", name);
+	/* Longer names are cut to 15 bytes and a NUL. */
+	EXPECT_OK(prctl(PR_SET_NAME, "a-name-much-longer-than-sixteen", 0, 0, 0));
+	EXPECT_OK(prctl(PR_GET_NAME, name, 0, 0, 0));
+	EXPECT(strlen(name) == 15, "PR_GET_NAME gave '%s' (%zu bytes)", name, strlen(name));
+	return 0;
+}
+
+/* Through the system calls themselves: musl's wrappers for these answer ENOSYS on purpose. */
+static int fifo_policy_can_be_set_and_read_back(void)
+{
+	struct sched_param param = { .sched_priority = 10 };
+
+	EXPECT_OK(syscall(SYS_sched_setscheduler, 0, SCHED_FIFO, &param));
+	EXPECT(syscall(SYS_sched_getscheduler, 0) == SCHED_FIFO, "policy %ld after setting FIFO",
+	       syscall(SYS_sched_getscheduler, 0));
+	param.sched_priority = 0;
+	EXPECT_OK(syscall(SYS_sched_getparam, 0, &param));
+	EXPECT(param.sched_priority == 10, "priority %d, want 10", param.sched_priority);
+	EXPECT(sched_get_priority_max(SCHED_FIFO) == 99 && sched_get_priority_min(SCHED_FIFO) == 1,
+	       "FIFO priorities %d..%d, want 1..99", sched_get_priority_min(SCHED_FIFO),
+	       sched_get_priority_max(SCHED_FIFO));
+	param.sched_priority = 0;
+	EXPECT_OK(syscall(SYS_sched_setscheduler, 0, SCHED_OTHER, &param));
+	EXPECT(syscall(SYS_sched_getscheduler, 0) == SCHED_OTHER, "policy %ld after going back",
+	       syscall(SYS_sched_getscheduler, 0));
+	param.sched_priority = 100;
+	EXPECT_ERRNO(syscall(SYS_sched_setscheduler, 0, SCHED_FIFO, &param), EINVAL);
+	return 0;
+}
+
 const struct selftest_case misc_cases[] = {
 	{ "uname-says-linux-on-x86-64", uname_says_linux_on_x86_64 },
 	{ "getrandom-fills-buffer-with-fresh-bytes", getrandom_fills_buffer_with_fresh_bytes },
@@ -174,5 +238,8 @@ const struct selftest_case misc_cases[] = {
 	{ "affinity-can-be-narrowed-to-one-cpu", affinity_can_be_narrowed_to_one_cpu },
 	{ "nice-value-is-kept-per-process", nice_value_is_kept_per_process },
 	{ "unknown-system-call-returns-enosys", unknown_system_call_returns_enosys },
+	{ "sethostname-shows-in-uname", sethostname_shows_in_uname },
+	{ "prctl-name-is-the-thread-name", prctl_name_is_the_thread_name },
+	{ "fifo-policy-can-be-set-and-read-back", fifo_policy_can_be_set_and_read_back },
 	{ NULL, NULL },
 };

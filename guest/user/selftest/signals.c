@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/time.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -582,6 +583,66 @@ static int fpu_state_survives_asynchronous_handlers(void)
 	return 0;
 }
 
+/* A stop and a continue in the middle of nanosleep: no handler runs, so the sleep goes on
+ * for the time it had left (Linux restarts it through restart_syscall) and returns 0. */
+static int sleep_check(void *arg)
+{
+	struct timespec ts = { 0, 400 * 1000 * 1000 }, rem = { 0, 0 };
+	int64_t start = selftest_now_ns(), slept;
+
+	(void)arg;
+	EXPECT(nanosleep(&ts, &rem) == 0, "nanosleep: %s, want it to finish after SIGCONT",
+	       strerror(errno));
+	slept = selftest_now_ns() - start;
+	EXPECT(slept >= 400 * 1000 * 1000LL, "slept %lld ms, want at least 400",
+	       (long long)(slept / 1000000));
+	return 0;
+}
+
+static int stopped_nanosleep_resumes_with_time_left(void)
+{
+	pid_t pid = fork();
+	int status;
+
+	EXPECT(pid >= 0, "fork: %s", strerror(errno));
+	if (pid == 0)
+		_exit(sleep_check(NULL) ? 1 : 0);
+	usleep(100 * 1000);
+	EXPECT_OK(kill(pid, SIGSTOP));
+	EXPECT(waitpid(pid, &status, WUNTRACED) == pid && WIFSTOPPED(status), "no stop reported");
+	EXPECT_OK(kill(pid, SIGCONT));
+	EXPECT(waitpid(pid, &status, 0) == pid, "waitpid: %s", strerror(errno));
+	EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	       "the sleeper ended with status %#x (1: its sleep was cut short)", status);
+	return 0;
+}
+
+/* A SIGSEGV handler that has no stack to run on: the process dies of SIGSEGV, as on Linux,
+ * instead of faulting again forever. */
+static void never_runs(int sig)
+{
+	(void)sig;
+}
+
+static int bad_stack_check(void *arg)
+{
+	struct sigaction sa = { .sa_handler = never_runs };
+
+	(void)arg;
+	sigaction(SIGSEGV, &sa, NULL);
+	__asm__ __volatile__("movq $16, %%rsp\n\tmovq $1, (%%rsp)" : : : "memory");
+	return 0;
+}
+
+static int segv_handler_without_stack_room_kills(void)
+{
+	int status = selftest_child_status(bad_stack_check, NULL);
+
+	EXPECT(status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV,
+	       "the child's wait status is %#x, want death by SIGSEGV", status);
+	return 0;
+}
+
 const struct selftest_case signal_cases[] = {
 	{ "sigsegv-maperr-reports-address-and-store-retries",
 	  sigsegv_maperr_reports_address_and_store_retries },
@@ -607,5 +668,7 @@ const struct selftest_case signal_cases[] = {
 	{ "execve-resets-handlers-keeps-ignored-and-mask",
 	  execve_resets_handlers_keeps_ignored_and_mask },
 	{ "fpu-state-survives-asynchronous-handlers", fpu_state_survives_asynchronous_handlers },
+	{ "stopped-nanosleep-resumes-with-time-left", stopped_nanosleep_resumes_with_time_left },
+	{ "segv-handler-without-stack-room-kills", segv_handler_without_stack_room_kills },
 	{ NULL, NULL },
 };
