@@ -114,10 +114,8 @@ __noreturn void do_exit(int status)
 	}
 	exit_files(t);
 	exit_fs(t);
-	if (t->thread.cr3) {
-		exit_mm(t);
-		/* Off the user page tables before they can go. */
-	}
+	if (t->thread.cr3)
+		exit_mm(t); /* leaves the user page tables before they can go */
 	if (!t->signal) /* a kernel thread */
 		task_exit(status);
 

@@ -63,16 +63,11 @@ void do_syscall(struct trap_frame *f)
 	f->rax = (uint64_t)syscall_dispatch(f, nr);
 }
 
-bool syscall_from_page_fault(struct trap_frame *f)
+bool syscall_probe_fault(struct trap_frame *f)
 {
-	if (!(f->cs & 3))
-		return false;
-	if (syscall_probe_active && f->rip == (uint64_t)syscall_probe_landing)
+	if (syscall_probe_active && (f->cs & 3) && f->rip == (uint64_t)syscall_probe_landing)
 		syscall_probe_return(0);
-	if (f->rip != (uint64_t)entry_syscall_64)
-		return false;
-	do_syscall(f);
-	return true;
+	return false;
 }
 
 bool syscall_from_invalid_opcode(struct trap_frame *f)

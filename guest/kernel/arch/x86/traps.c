@@ -327,7 +327,7 @@ void trap_dispatch(struct trap_frame *f)
 	}
 	if (f->vector == TRAP_INVALID_OPCODE && syscall_from_invalid_opcode(f))
 		return;
-	if (f->vector == TRAP_PAGE_FAULT && (syscall_from_page_fault(f) || user_page_fault(f)))
+	if (f->vector == TRAP_PAGE_FAULT && (syscall_probe_fault(f) || user_page_fault(f)))
 		return;
 	if (f->cs & 3) {
 		user_exception(f);

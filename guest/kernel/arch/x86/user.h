@@ -37,9 +37,9 @@ int syscall_trampoline_map(struct pgtable *pt);
 /* A fetch fault at the trampoline: maps it into pt, returns true. */
 bool syscall_trampoline_fault(struct trap_frame *frame, uint64_t addr, struct pgtable *pt);
 void do_syscall(struct trap_frame *frame);
-/* A page fault that is a system call (SYSCALL that stayed in ring 3 and
- * jumped to LSTAR): handles it and returns true. */
-bool syscall_from_page_fault(struct trap_frame *frame);
+/* The probe's page fault (SYSCALL stayed in ring 3 and fetched LSTAR's
+ * supervisor page): ends the probe; false for any other fault. */
+bool syscall_probe_fault(struct trap_frame *frame);
 
 /* fault.c: a page fault on a user address, fixed (demand paging, COW) or
  * turned into a signal; false when it is the kernel's own to handle. */
