@@ -49,6 +49,7 @@ int pvh_boot_write(struct guest_mem *mem, const struct pvh_boot_params *params,
 	info->magic = HVM_START_MAGIC;
 	info->version = HVM_START_VERSION;
 	info->cmdline_paddr = BOOT_CMDLINE_GPA;
+	info->rsdp_paddr = params->rsdp_gpa;
 	memcpy(cmdline, params->cmdline, cmdline_len);
 	info->memmap_paddr = BOOT_MEMMAP_GPA;
 	info->memmap_entries = pvh_memmap_build(mem, memmap, BOOT_MEMMAP_MAX);
