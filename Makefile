@@ -38,9 +38,12 @@ run: deps
 	@$(MAKE) --no-print-directory all initramfs
 	$(VITRO) run --initrd $(INITRAMFS) $(RUN_ARGS)
 
-# Every test suite; the last line is "N passed, N failed[, N skipped]".
+# Every test suite; the last line is "N passed, N failed[, N skipped]". Debian's
+# kernel (for the bzImage unit test and the linux suite) is fetched first, once.
 test: deps
 	@$(MAKE) --no-print-directory all test-binaries
+	@scripts/fetch-debian-kernel $(BUILD) > /dev/null || \
+		echo "make test: no Debian kernel; the tests that boot or load it will say SKIP"
 	@scripts/run-tests $(BUILD)
 
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h')

@@ -454,7 +454,7 @@ static int vm_load_guest(struct vm *vm, const struct run_config *cfg, struct vit
 			goto out;
 		in.initrd = initrd;
 	}
-	rc = boot_load_pvh(&vm->kvm.mem, &in, &out, &boot_err);
+	rc = boot_load(&vm->kvm.mem, &in, &out, &boot_err);
 	if (rc) {
 		/* Loader messages describe the image; name the file too. */
 		if (!strncmp(boot_err.msg, "initrd: ", 8))
@@ -466,7 +466,20 @@ static int vm_load_guest(struct vm *vm, const struct run_config *cfg, struct vit
 		goto out;
 	}
 	vm->boot = out;
-	rc = vcpu_set_pvh_entry(&vm->vcpus[0], out.entry, out.start_info_gpa, err);
+	if (out.protocol == BOOT_LINUX64) {
+		struct vcpu_linux64_entry entry = {
+			.rip = out.entry,
+			.rsi = out.boot_params_gpa,
+			.rsp = out.stack_gpa,
+			.cr3 = out.page_tables_gpa,
+			.gdt_base = out.gdt_gpa,
+			.gdt_limit = out.gdt_limit,
+		};
+
+		rc = vcpu_set_linux64_entry(&vm->vcpus[0], &entry, err);
+	} else {
+		rc = vcpu_set_pvh_entry(&vm->vcpus[0], out.entry, out.start_info_gpa, err);
+	}
 out:
 	free(kernel);
 	free(initrd);

@@ -11,13 +11,15 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O1 -g \
 FUZZ_KERNEL_CFLAGS := -DVITRO_HOST_BUILD -Iguest/kernel/include
 
 FUZZ_TARGETS := fuzz_elf_pvh fuzz_uart fuzz_dtb fuzz_cli fuzz_trace_ring fuzz_gdb_packet fuzz_trace_read \
-	fuzz_cpio fuzz_elf_image fuzz_virtq fuzz_virtio_blk
+	fuzz_cpio fuzz_elf_image fuzz_virtq fuzz_virtio_blk fuzz_bzimage
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 fuzz_objs = $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(1))
 
 # Each target links its harness and only the sources it exercises.
 $(FUZZ_DIR)/fuzz_elf_pvh: $(call fuzz_objs,tests/fuzz/fuzz_elf_pvh.c \
 	vmm/boot/elf_pvh.c vmm/guest_mem.c vmm/error.c)
+$(FUZZ_DIR)/fuzz_bzimage: $(call fuzz_objs,tests/fuzz/fuzz_bzimage.c \
+	$(addprefix vmm/boot/,bzimage.c linux_boot.c e820.c) vmm/guest_mem.c vmm/error.c)
 $(FUZZ_DIR)/fuzz_uart: $(call fuzz_objs,tests/fuzz/fuzz_uart.c vmm/devices/uart.c)
 $(FUZZ_DIR)/fuzz_dtb: $(call fuzz_objs,tests/fuzz/fuzz_dtb.c guest/kernel/lib/dtb.c)
 $(FUZZ_DIR)/fuzz_cpio: $(call fuzz_objs,tests/fuzz/fuzz_cpio.c guest/kernel/fs/cpio.c \

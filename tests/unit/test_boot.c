@@ -120,7 +120,9 @@ static void test_boot_writes_start_info_with_magic_and_cmdline(void)
 		EXPECT_EQ(si->magic, 0x336ec578);
 		EXPECT_EQ(si->version, 1);
 		EXPECT_EQ(si->flags, 0);
-		EXPECT_EQ(si->rsdp_paddr, 0);
+		/* The ACPI tables are announced to PVH kernels too. */
+		EXPECT_EQ(si->rsdp_paddr, BOOT_ACPI_GPA);
+		EXPECT_TRUE(si->rsdp_paddr && !memcmp(gpa(&f, si->rsdp_paddr, 8), "RSD PTR ", 8));
 		EXPECT_STR(gpa_string(&f, si->cmdline_paddr), "console=ttyS0 root=/dev/vda");
 	}
 	fixture_destroy(&f);

@@ -11,6 +11,7 @@
 #include <vitro/errno.h>
 
 #include "../../guest/drivers/virtio/virtio_mmio.h"
+#include "guest_mmio_bus.h"
 #include "host_kernel.h"
 #include "kernel_heap.h"
 #include "unit.h"
@@ -59,9 +60,8 @@ static uint32_t sim_config_read(unsigned int offset, unsigned int width)
 	return v;
 }
 
-uint32_t virtio_mmio_host_read(uintptr_t addr, unsigned int width)
+static uint32_t sim_read(unsigned int off, unsigned int width)
 {
-	unsigned int off = (unsigned int)(addr - (uintptr_t)window);
 	struct sim_queue *q = &sim.queues[sim.queue_sel % SIM_QUEUES];
 
 	if (off >= VIRTIO_MMIO_CONFIG)
@@ -101,9 +101,8 @@ static void set_half(uint64_t *v, uint32_t sel, uint32_t value)
 		*v = (*v & 0xffffffffull) | (uint64_t)value << 32;
 }
 
-void virtio_mmio_host_write(uintptr_t addr, unsigned int width, uint32_t value)
+static void sim_write(unsigned int off, unsigned int width, uint32_t value)
 {
-	unsigned int off = (unsigned int)(addr - (uintptr_t)window);
 	struct sim_queue *q = &sim.queues[sim.queue_sel % SIM_QUEUES];
 
 	CU_ASSERT(width == 4);
@@ -161,6 +160,30 @@ void virtio_mmio_host_write(uintptr_t addr, unsigned int width, uint32_t value)
 	UNIT_FAIL("write to read-only or unknown register 0x%x", off);
 }
 
+/* The register file on the guest MMIO bus (guest_mmio_bus.c). */
+static void sim_bus_read(void *opaque, uint64_t offset, uint8_t *data, unsigned int size)
+{
+	uint32_t v = sim_read((unsigned int)offset, size);
+	unsigned int i;
+
+	(void)opaque;
+	for (i = 0; i < size; i++)
+		data[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void sim_bus_write(void *opaque, uint64_t offset, const uint8_t *data, unsigned int size)
+{
+	uint32_t v = 0;
+	unsigned int i;
+
+	(void)opaque;
+	for (i = 0; i < size; i++)
+		v |= (uint32_t)data[i] << (8 * i);
+	sim_write((unsigned int)offset, size, v);
+}
+
+static const struct bus_device_ops sim_bus_ops = { sim_bus_read, sim_bus_write };
+
 static struct virtio_mmio_device sim_vm;
 
 /* A block device with three queues of up to 64 entries. One device at a
@@ -175,6 +198,7 @@ static void sim_reset(void)
 	memset(&sim_vm, 0, sizeof(sim_vm));
 	sim_vm.vdev.link.next = sim_vm.vdev.link.prev = &sim_vm.vdev.link;
 	kernel_heap_start(512);
+	guest_mmio_bus_map((uintptr_t)window, sizeof(window), &sim_bus_ops, NULL);
 	memset(&sim, 0, sizeof(sim));
 	sim.magic = VIRTIO_MMIO_MAGIC;
 	sim.version = 2;

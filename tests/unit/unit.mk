@@ -28,6 +28,11 @@ $(BUILD)/tests/unit/obj/tests/unit/test_elf_pvh.o: UNIT_CFLAGS += \
 	-DUNIT_KERNEL_ELF='"$(abspath $(BUILD))/guest/kernel.elf"' \
 	-DUNIT_DEFAULT_KERNEL_ELF='"$(CURDIR)/build/guest/kernel.elf"'
 
+# The bzImage test also loads Debian's kernel, once scripts/fetch-debian-kernel
+# has put it there.
+$(BUILD)/tests/unit/obj/tests/unit/test_bzimage.o: UNIT_CFLAGS += \
+	-DUNIT_DEBIAN_BZIMAGE='"$(abspath $(BUILD))/linux/current/vmlinuz"'
+
 $(UNIT_OBJS): $(BUILD)/tests/unit/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(UNIT_CFLAGS) -c $< -o $@

@@ -1,5 +1,8 @@
-/* Puts a bootable PVH guest into RAM: the kernel, the initrd, the device
- * tree and the start info. Needs no KVM, so tests can run it on plain memory. */
+/* Puts a bootable guest into RAM: the kernel, the initrd, the ACPI tables,
+ * and what its boot protocol hands over: for an ELF kernel with a PVH note,
+ * the device tree and the start info; for a Linux bzImage, the zero page,
+ * GDT and page tables of the 64-bit boot protocol. Needs no KVM, so tests
+ * can run it on plain memory. */
 #ifndef VMM_BOOT_BOOT_H
 #define VMM_BOOT_BOOT_H
 
@@ -24,9 +27,22 @@ struct boot_inputs {
 	unsigned int nr_virtio_mmio;
 };
 
+enum boot_protocol {
+	BOOT_PVH, /* 32-bit protected mode, EBX = start_info_gpa */
+	BOOT_LINUX64, /* long mode, RSI = boot_params_gpa (zero page) */
+};
+
 struct boot_result {
+	enum boot_protocol protocol;
 	uint64_t entry;
-	uint64_t start_info_gpa;
+	uint64_t start_info_gpa; /* BOOT_PVH */
+	/* BOOT_LINUX64: the zero page, and the CPU state the entry wants. */
+	uint64_t boot_params_gpa;
+	uint64_t page_tables_gpa; /* CR3 */
+	uint64_t gdt_gpa;
+	uint16_t gdt_limit;
+	uint64_t stack_gpa; /* RSP until the kernel sets its own */
+	uint64_t rsdp_gpa; /* the ACPI tables */
 	uint64_t kernel_start;
 	uint64_t kernel_end;
 	/* The kernel's link-time virtual range (0, 0 if its segments do not
@@ -38,7 +54,15 @@ struct boot_result {
 	uint64_t fdt_size;
 };
 
+/* Loads in->kernel by the protocol its format calls for (a bzImage's setup
+ * header, else an ELF with a PVH note). Returns 0 or a negative errno with
+ * err set; messages about the initrd start "initrd: ". */
+int boot_load(struct guest_mem *mem, const struct boot_inputs *in, struct boot_result *out,
+	      struct vitro_error *err);
+
 int boot_load_pvh(struct guest_mem *mem, const struct boot_inputs *in, struct boot_result *out,
 		  struct vitro_error *err);
+int boot_load_linux(struct guest_mem *mem, const struct boot_inputs *in, struct boot_result *out,
+		    struct vitro_error *err);
 
 #endif

@@ -1,32 +1,22 @@
-/* See pvh_boot.h. The map follows a PC's: low RAM up to the EBDA, the
- * legacy hole reserved, RAM from 1 MiB, the MMIO hole, RAM above 4 GiB. */
+/* See pvh_boot.h. The memory map comes from e820.c. */
 #include "pvh_boot.h"
 
 #include <errno.h>
 #include <string.h>
 
+#include "e820.h"
 #include "layout.h"
-
-static unsigned int memmap_add(struct hvm_memmap_table_entry *entries, unsigned int n,
-			       unsigned int max, uint64_t addr, uint64_t size, uint32_t type)
-{
-	if (n < max && size)
-		entries[n++] = (struct hvm_memmap_table_entry){ addr, size, type, 0 };
-	return n;
-}
 
 unsigned int pvh_memmap_build(const struct guest_mem *mem, struct hvm_memmap_table_entry *entries,
 			      unsigned int max)
 {
-	const struct guest_mem_range *low = &mem->ranges[0];
-	unsigned int n = 0, i;
+	struct e820_range ranges[BOOT_MEMMAP_MAX];
+	unsigned int n, i;
 
-	n = memmap_add(entries, n, max, 0, BOOT_EBDA_GPA, E820_RAM);
-	n = memmap_add(entries, n, max, BOOT_EBDA_GPA, BOOT_AREA_END - BOOT_EBDA_GPA,
-		       E820_RESERVED);
-	n = memmap_add(entries, n, max, BOOT_AREA_END, low->size - BOOT_AREA_END, E820_RAM);
-	for (i = 1; i < mem->nr_ranges; i++)
-		n = memmap_add(entries, n, max, mem->ranges[i].gpa, mem->ranges[i].size, E820_RAM);
+	n = e820_build(mem, NULL, 0, ranges, max < BOOT_MEMMAP_MAX ? max : BOOT_MEMMAP_MAX);
+	for (i = 0; i < n; i++)
+		entries[i] = (struct hvm_memmap_table_entry){ ranges[i].addr, ranges[i].size,
+							      ranges[i].type, 0 };
 	return n;
 }
 
@@ -59,6 +49,7 @@ int pvh_boot_write(struct guest_mem *mem, const struct pvh_boot_params *params,
 	info->magic = HVM_START_MAGIC;
 	info->version = HVM_START_VERSION;
 	info->cmdline_paddr = BOOT_CMDLINE_GPA;
+	info->rsdp_paddr = params->rsdp_gpa;
 	memcpy(cmdline, params->cmdline, cmdline_len);
 	info->memmap_paddr = BOOT_MEMMAP_GPA;
 	info->memmap_entries = pvh_memmap_build(mem, memmap, BOOT_MEMMAP_MAX);

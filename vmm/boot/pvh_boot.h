@@ -17,6 +17,7 @@ struct pvh_module {
 
 struct pvh_boot_params {
 	const char *cmdline;
+	uint64_t rsdp_gpa; /* the ACPI tables' RSDP; 0: none */
 	unsigned int nr_modules;
 	struct pvh_module modules[4];
 };

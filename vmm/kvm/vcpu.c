@@ -10,6 +10,12 @@
 #define MSR_IA32_TSC 0x10
 #define CR0_PE (1u << 0)
 #define CR0_ET (1u << 4)
+#define CR0_PG (1u << 31)
+#define CR4_PAE (1u << 5)
+#define EFER_LME (1u << 8)
+#define EFER_LMA (1u << 10)
+#define LINUX_BOOT_CS 0x10
+#define LINUX_BOOT_DS 0x18
 #define RFLAGS_RESERVED_1 (1u << 1)
 
 int vcpu_create(struct kvm_vm *vm, unsigned int index, struct vcpu *vcpu, struct vitro_error *err)
@@ -87,6 +93,48 @@ int vcpu_set_pvh_entry(struct vcpu *vcpu, uint64_t entry, uint64_t start_info_gp
 	memset(&regs, 0, sizeof(regs));
 	regs.rip = entry;
 	regs.rbx = start_info_gpa;
+	regs.rflags = RFLAGS_RESERVED_1;
+	if (ioctl(vcpu->fd, KVM_SET_REGS, &regs) < 0)
+		return vitro_error_set(err, -errno, "KVM_SET_REGS: %s", strerror(errno));
+	return 0;
+}
+
+int vcpu_set_linux64_entry(struct vcpu *vcpu, const struct vcpu_linux64_entry *entry,
+			   struct vitro_error *err)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+
+	if (ioctl(vcpu->fd, KVM_GET_SREGS, &sregs) < 0)
+		return vitro_error_set(err, -errno, "KVM_GET_SREGS: %s", strerror(errno));
+	sregs.cs = flat_segment(LINUX_BOOT_CS, 0xb);
+	sregs.cs.l = 1; /* 64-bit code: L set, D clear */
+	sregs.cs.db = 0;
+	sregs.ds = sregs.es = sregs.ss = flat_segment(LINUX_BOOT_DS, 0x3);
+	sregs.fs = sregs.gs = sregs.ds;
+	sregs.tr = (struct kvm_segment){
+		.base = 0,
+		.limit = 0x67,
+		.selector = 0x20,
+		.type = 0xb,
+		.present = 1,
+		.s = 0,
+	};
+	sregs.gdt.base = entry->gdt_base;
+	sregs.gdt.limit = entry->gdt_limit;
+	sregs.idt.base = 0;
+	sregs.idt.limit = 0;
+	sregs.cr3 = entry->cr3;
+	sregs.cr4 = CR4_PAE;
+	sregs.cr0 = CR0_PE | CR0_ET | CR0_PG;
+	sregs.efer = EFER_LME | EFER_LMA;
+	if (ioctl(vcpu->fd, KVM_SET_SREGS, &sregs) < 0)
+		return vitro_error_set(err, -errno, "KVM_SET_SREGS: %s", strerror(errno));
+
+	memset(&regs, 0, sizeof(regs));
+	regs.rip = entry->rip;
+	regs.rsi = entry->rsi;
+	regs.rsp = entry->rsp;
 	regs.rflags = RFLAGS_RESERVED_1;
 	if (ioctl(vcpu->fd, KVM_SET_REGS, &regs) < 0)
 		return vitro_error_set(err, -errno, "KVM_SET_REGS: %s", strerror(errno));

@@ -1,5 +1,5 @@
 /* One KVM vCPU: its file descriptor, shared kvm_run page, CPUID, the PVH
- * entry state, and a register dump for crash reports. */
+ * and Linux 64-bit entry states, and a register dump for crash reports. */
 #ifndef VMM_KVM_VCPU_H
 #define VMM_KVM_VCPU_H
 
@@ -28,6 +28,22 @@ int vcpu_set_cpuid(struct vcpu *vcpu, struct kvm_cpuid2 *cpuid, struct vitro_err
  * flat 4 GiB CS/DS/ES/SS, a 32-bit TSS in TR, EBX = start info address. */
 int vcpu_set_pvh_entry(struct vcpu *vcpu, uint64_t entry, uint64_t start_info_gpa,
 		       struct vitro_error *err);
+
+/* Linux's 64-bit boot protocol entry (boot.rst): long mode with paging on
+ * (the page tables at cr3 map the kernel, zero page and command line 1:1),
+ * a loaded GDT with flat 64-bit code at 0x10 and data at 0x18, interrupts
+ * off, RSI = the zero page. */
+struct vcpu_linux64_entry {
+	uint64_t rip;
+	uint64_t rsi;
+	uint64_t rsp;
+	uint64_t cr3;
+	uint64_t gdt_base;
+	uint16_t gdt_limit;
+};
+
+int vcpu_set_linux64_entry(struct vcpu *vcpu, const struct vcpu_linux64_entry *entry,
+			   struct vitro_error *err);
 
 /* Guest TSC frequency in kHz, or 0 if KVM cannot tell. */
 uint32_t vcpu_tsc_khz(struct vcpu *vcpu);

@@ -224,6 +224,20 @@ void virtio_vq_interrupt(struct virtq *vq)
 
 void virtio_config_interrupt(struct virtio_device *vdev)
 {
+	bool has_stopped = false;
+	unsigned int i;
+
+	/* 2.1.2: a device that sets DEVICE_NEEDS_RESET uses none of its queues
+	 * until it is reset; new requests would wait forever, so the queues
+	 * refuse them from now on. */
+	if (vdev->ops->get_status(vdev) & VIRTIO_CONFIG_S_NEEDS_RESET) {
+		for (i = 0; i < vdev->nr_vqs; i++) {
+			has_stopped |= !vdev->vqs[i].is_broken;
+			vdev->vqs[i].is_broken = true;
+		}
+		if (has_stopped)
+			pr_warn("%s: device needs a reset; its queues are stopped\n", vdev->name);
+	}
 	if (vdev->driver && vdev->driver->config_changed)
 		vdev->driver->config_changed(vdev);
 }

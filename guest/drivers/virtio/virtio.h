@@ -111,7 +111,9 @@ void virtio_write_config(struct virtio_device *vdev, unsigned int offset, const 
 #define virtio_cread(vdev, type, member, ptr) \
 	virtio_read_config((vdev), offsetof(type, member), (ptr), sizeof(*(ptr)))
 
-/* A transport's interrupt: used buffers on vq, or a configuration change. */
+/* A transport's interrupt: used buffers on vq, or a configuration change
+ * (which also reports DEVICE_NEEDS_RESET: the device's queues are then marked
+ * broken, so virtq_add() refuses with -EIO). */
 void virtio_vq_interrupt(struct virtq *vq);
 void virtio_config_interrupt(struct virtio_device *vdev);
 
