@@ -26,6 +26,7 @@ test-binaries:
 
 include vmm/vmm.mk
 include guest/kernel/kernel.mk
+include guest/vdso/vdso.mk
 include tests/unit/unit.mk
 include tests/fuzz/fuzz.mk
 include tests/boot/boot.mk

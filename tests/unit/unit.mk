@@ -69,3 +69,8 @@ $(UNIT_EXEC_DIR)/probe-dynamic: $(UNIT_EXEC_SRC)
 $(BUILD)/tests/unit/obj/tests/unit/exec_samples.o: UNIT_CFLAGS += \
 	-DUNIT_EXEC_DIR='"$(abspath $(UNIT_EXEC_DIR))"'
 $(UNIT_BIN): | $(UNIT_EXEC_SAMPLES)
+
+# The vDSO image tests read, load and run the image the build made.
+$(BUILD)/tests/unit/obj/tests/unit/test_vdso_image.o: UNIT_CFLAGS += \
+	-DUNIT_VDSO_SO='"$(abspath $(VDSO_SO))"'
+$(UNIT_BIN): | $(VDSO_SO)
