@@ -1,6 +1,6 @@
 # The vDSO (guest/vdso/): a small shared object linked by the kernel's
-# compiler, for the kernel to map into every process. After kernel.mk, whose
-# variables it uses. Position independent, no SSE (the kernel's rule, and nothing
+# compiler, which the kernel embeds (vdso_image.S, in KERNEL_SRCS) and maps
+# into every process. After kernel.mk, whose variables it uses. Position independent, no SSE (the kernel's rule, and nothing
 # here needs it), no stack protector (no TLS to read it from).
 
 VDSO_DIR := $(BUILD)/guest/vdso
@@ -27,3 +27,6 @@ $(VDSO_SO): $(VDSO_OBJS) guest/vdso/vdso.lds
 .PHONY: vdso
 vdso: $(VDSO_SO)
 
+# The kernel embeds the image as it was linked.
+$(KERNEL_DIR)/obj/guest/vdso/vdso_image.S.o: $(VDSO_SO)
+$(KERNEL_DIR)/obj/guest/vdso/vdso_image.S.o: KERNEL_CFLAGS += -DVDSO_SO_PATH='"$(VDSO_SO)"'

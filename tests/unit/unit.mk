@@ -10,7 +10,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 # around it switches stacks and sends IPIs, so it is tested in the guest).
 UNIT_GUEST_SRCS := guest/kernel/lib/format.c guest/kernel/lib/dtb.c guest/kernel/lib/rbtree.c \
 	guest/kernel/lib/kallsyms.c guest/kernel/kernel/cmdline.c guest/kernel/trace/producer.c \
-	guest/kernel/kernel/elf_image.c guest/kernel/kernel/exec_stack.c \
+	guest/kernel/kernel/elf_image.c guest/kernel/kernel/exec_stack.c guest/kernel/kernel/vdso.c \
 	guest/kernel/lib/chacha20.c guest/kernel/lib/crng.c guest/drivers/char/mem.c \
 	$(filter-out guest/kernel/fs/pipe.c guest/kernel/fs/poll.c guest/kernel/fs/sys_%.c,$(wildcard guest/kernel/mm/*.c guest/kernel/fs/*.c guest/kernel/tty/*.c)) \
 	$(addprefix guest/kernel/sched/,core.c fair.c rt.c deadline.c)
@@ -70,7 +70,8 @@ $(BUILD)/tests/unit/obj/tests/unit/exec_samples.o: UNIT_CFLAGS += \
 	-DUNIT_EXEC_DIR='"$(abspath $(UNIT_EXEC_DIR))"'
 $(UNIT_BIN): | $(UNIT_EXEC_SAMPLES)
 
-# The vDSO image tests read, load and run the image the build made.
-$(BUILD)/tests/unit/obj/tests/unit/test_vdso_image.o: UNIT_CFLAGS += \
+# The vDSO tests read, load, run and map the image the build made.
+$(BUILD)/tests/unit/obj/tests/unit/test_vdso_image.o \
+$(BUILD)/tests/unit/obj/tests/unit/test_vdso_map.o: UNIT_CFLAGS += \
 	-DUNIT_VDSO_SO='"$(abspath $(VDSO_SO))"'
 $(UNIT_BIN): | $(VDSO_SO)
