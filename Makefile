@@ -30,6 +30,7 @@ include guest/vdso/vdso.mk
 include tests/unit/unit.mk
 include tests/fuzz/fuzz.mk
 include tests/boot/boot.mk
+include tests/boot/vdso.mk
 include tests/bench/bench.mk
 
 # Interactive boot of the default guest on this terminal (Ctrl-A x quits).
