@@ -3,10 +3,11 @@
  * Linux's names with version LINUX_2.6 (found here by our own walk of its
  * tables, and by musl's, through clock_gettime); the vDSO's clocks agree with
  * the system calls and never go backwards; what it cannot answer reaches the
- * kernel; and its clocks cost far less than a system call. Prints
- * "vdso: PASS name" or "vdso: FAIL name: why" per check, the system calls it
- * made on purpose (so the runner can compare a trace), and exits with the
- * number of failures. Needs only write, exit and the clock system calls. */
+ * kernel; a forked child's vDSO works too; and its clocks cost far less than
+ * a system call. Prints "vdso: PASS name" or "vdso: FAIL name: why" per
+ * check, the system calls it made on purpose (so the runner can compare a
+ * trace), and exits with the number of failures. Needs only write, exit,
+ * fork, wait4 and the clock system calls. */
 #include <elf.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include <sys/auxv.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -328,6 +330,36 @@ static void check_fallbacks(void)
 	verdict("getcpu_matches_the_system_call", !rc && cpu == sys_cpu && node == sys_node, why);
 }
 
+/* fork copies the mappings: the child's vDSO reads the same clock. */
+static void check_forked_child(void)
+{
+	struct timespec before;
+	char why[96];
+	int status = -1;
+	pid_t pid;
+
+	sys2(SYS_clock_gettime, CLOCK_MONOTONIC, (long)&before);
+	pid = fork();
+	if (pid == 0) {
+		long long last = ns_of(&before);
+
+		for (int i = 0; i < 1000; i++) {
+			struct timespec ts;
+
+			if (vdso_clock_gettime(CLOCK_MONOTONIC, &ts) || ns_of(&ts) < last)
+				_exit(1);
+			last = ns_of(&ts);
+		}
+		_exit(0);
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	snprintf(why, sizeof(why), "fork gave %d, the child's wait status is 0x%x", (int)pid,
+		 status);
+	verdict("vdso_works_in_a_forked_child",
+		pid > 0 && WIFEXITED(status) && !WEXITSTATUS(status), why);
+}
+
 /* A vDSO call that made a system call would cost at least as much as one. */
 static void check_costs_less_than_a_syscall(void)
 {
@@ -368,6 +400,7 @@ int main(void)
 		check_realtime_family();
 		check_getres_matches_syscall();
 		check_fallbacks();
+		check_forked_child();
 		check_costs_less_than_a_syscall();
 	}
 	say("vdso: syscalls clock_gettime=%u clock_getres=%u gettimeofday=%u time=%u getcpu=%u",
