@@ -6,6 +6,7 @@
  * from user space. */
 #include <vitro/boot_info.h>
 #include <vitro/compiler.h>
+#include <vitro/cpu.h>
 #include <vitro/layout.h>
 #include <vitro/mm.h>
 #include <vitro/printk.h>
@@ -72,9 +73,13 @@ static void pvclock_init_from_tsc(struct pvclock_vcpu_time_info *pv, uint32_t ts
 	pv->system_time = 0;
 }
 
-/* The kernel's fields of the vvar page change under its seqcount. */
+/* The kernel's fields of the vvar page change under its seqcount, with
+ * interrupts off: a reader in an interrupt here would wait for ever. One
+ * writer at a time (today only clock_init() writes). */
 static void vvar_set_clock(uint32_t mode, uint64_t boot_ns, uint64_t realtime_offset_ns)
 {
+	unsigned long flags = local_irq_save();
+
 	WRITE_ONCE(vvar->seq, vvar->seq + 1);
 	barrier();
 	vvar->clock_mode = mode;
@@ -82,6 +87,7 @@ static void vvar_set_clock(uint32_t mode, uint64_t boot_ns, uint64_t realtime_of
 	vvar->realtime_offset_ns = realtime_offset_ns;
 	barrier();
 	WRITE_ONCE(vvar->seq, vvar->seq + 1);
+	local_irq_restore(flags);
 }
 
 void clock_init(void)

@@ -43,7 +43,8 @@ _Static_assert(sizeof(struct pvclock_vcpu_time_info) == 32, "KVM's pvclock layou
  * The fields after pvclock are the kernel's; seq is odd while it changes them
  * (a seqcount). Today they are written once, at boot (clock_init()): the
  * kernel has no clock_settime/settimeofday/adjtimex yet. Whatever sets the
- * wall clock later must write realtime_offset_ns through the same seqcount.
+ * wall clock later must write realtime_offset_ns through the same seqcount
+ * (clock.c's vvar_set_clock(), interrupts off, one writer at a time).
  */
 struct vvar_page {
 	struct pvclock_vcpu_time_info pvclock; /* first: KVM wants it within one page */
