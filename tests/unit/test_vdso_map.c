@@ -209,6 +209,7 @@ struct world {
 	struct mm_struct *mm;
 	struct page *vvar;
 	struct image img;
+	uint64_t image_bytes; /* what PT_LOAD maps: the vDSO's pages */
 };
 
 static bool world_start(struct world *w)
@@ -219,6 +220,7 @@ static bool world_start(struct world *w)
 	w->vvar = alloc_page(__GFP_ZERO);
 	if (!image_load(&w->img))
 		return false;
+	w->image_bytes = (get64(phdr_of(&w->img, PT_LOAD_TYPE) + 32) + P - 1) / P * P;
 	((uint8_t *)page_address(w->vvar))[0] = 0x77;
 	if (!EXPECT_EQ(vdso_setup(w->img.data, w->img.size, w->vvar, &reason), 0))
 		UNIT_FAIL("vdso_setup: %s", reason);
@@ -243,8 +245,8 @@ static void test_vdso_map_puts_the_vvar_page_right_below_the_image(void)
 	if (!world_start(&w))
 		return;
 	base = vdso_map(w.mm, CEILING, 7);
-	/* One page of image, 7 pages below the ceiling. */
-	EXPECT_EQ(base, (long)(CEILING - 7 * P - P));
+	/* The image ends 7 pages below the ceiling. */
+	EXPECT_EQ(base, (long)(CEILING - 7 * P - w.image_bytes));
 	text = mm_vma_at(w.mm, (uint64_t)base);
 	vvar = mm_vma_at(w.mm, (uint64_t)base - P);
 	if (!EXPECT_TRUE(text && vvar))
@@ -252,7 +254,7 @@ static void test_vdso_map_puts_the_vvar_page_right_below_the_image(void)
 	EXPECT_STR(text->vm_special->name, "[vdso]");
 	EXPECT_STR(vvar->vm_special->name, "[vvar]");
 	EXPECT_EQ(vvar->vm_start, (uint64_t)base - P);
-	EXPECT_EQ(text->vm_end, (uint64_t)base + P);
+	EXPECT_EQ(text->vm_end, (uint64_t)base + w.image_bytes);
 	EXPECT_EQ(text->vm_flags & (VM_READ | VM_WRITE | VM_EXEC), VM_READ | VM_EXEC);
 	EXPECT_EQ(vvar->vm_flags & (VM_READ | VM_WRITE | VM_EXEC | VM_MAYWRITE | VM_MAYEXEC),
 		  VM_READ);
@@ -277,14 +279,14 @@ static void test_vdso_map_lands_within_its_random_range(void)
 		return;
 	/* random counts modulo VDSO_RANDOM_PAGES; the ceiling is rounded down. */
 	EXPECT_EQ(vdso_map(w.mm, CEILING + 123, VDSO_RANDOM_PAGES + 3),
-		  (long)(CEILING - 3 * P - P));
+		  (long)(CEILING - 3 * P - w.image_bytes));
 	mmput(w.mm);
 	w.mm = mm_alloc();
-	EXPECT_EQ(vdso_map(w.mm, CEILING, 0), (long)(CEILING - P));
+	EXPECT_EQ(vdso_map(w.mm, CEILING, 0), (long)(CEILING - w.image_bytes));
 	mmput(w.mm);
 	w.mm = mm_alloc();
 	EXPECT_EQ(vdso_map(w.mm, CEILING, VDSO_RANDOM_PAGES - 1),
-		  (long)(CEILING - VDSO_RANDOM_PAGES * P));
+		  (long)(CEILING - (VDSO_RANDOM_PAGES - 1) * P - w.image_bytes));
 	world_end(&w);
 }
 
@@ -294,12 +296,13 @@ static void test_vdso_map_leaves_nothing_behind_when_the_place_is_taken(void)
 
 	if (!world_start(&w))
 		return;
+	/* The image's last page is taken: the vvar page, mapped first, goes. */
 	EXPECT_EQ(vm_mmap(w.mm, CEILING - P, P, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
 			  NULL, 0),
 		  (long)(CEILING - P));
 	EXPECT_EQ(vdso_map(w.mm, CEILING, 0), -EEXIST);
 	EXPECT_EQ(w.mm->map_count, 1);
-	EXPECT_EQ(mm_vma_at(w.mm, CEILING - 2 * P), NULL);
+	EXPECT_EQ(mm_vma_at(w.mm, CEILING - w.image_bytes - P), NULL);
 	world_end(&w);
 }
 
