@@ -5,6 +5,9 @@
 
 VDSO_DIR := $(BUILD)/guest/vdso
 VDSO_SO := $(VDSO_DIR)/vdso.so
+# With symbols and debug information, for gdb (Linux's vdso64.so.dbg); the
+# kernel embeds the stripped copy.
+VDSO_DBG := $(VDSO_DIR)/vdso.so.dbg
 VDSO_SRCS := guest/vdso/vclock.c guest/vdso/vgetcpu.c
 VDSO_OBJS := $(patsubst guest/vdso/%.c,$(VDSO_DIR)/%.o,$(VDSO_SRCS))
 VDSO_CFLAGS := -std=gnu11 -ffreestanding -fPIC -fvisibility=hidden -O2 -g \
@@ -21,8 +24,11 @@ $(VDSO_DIR)/%.o: guest/vdso/%.c $(KERNEL_UAPI)/.stamp
 	@mkdir -p $(@D)
 	$(KERNEL_CC) $(VDSO_CFLAGS) -c $< -o $@
 
-$(VDSO_SO): $(VDSO_OBJS) guest/vdso/vdso.lds
+$(VDSO_DBG): $(VDSO_OBJS) guest/vdso/vdso.lds
 	$(KERNEL_CC) $(VDSO_LDFLAGS) $(VDSO_OBJS) -o $@
+
+$(VDSO_SO): $(VDSO_DBG)
+	objcopy --strip-all $< $@
 
 .PHONY: vdso
 vdso: $(VDSO_SO)
