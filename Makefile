@@ -27,9 +27,11 @@ test-binaries:
 include vmm/vmm.mk
 include guest/kernel/kernel.mk
 include guest/user/user.mk
+include guest/vdso/vdso.mk
 include tests/unit/unit.mk
 include tests/fuzz/fuzz.mk
 include tests/boot/boot.mk
+include tests/boot/vdso.mk
 include tests/bench/bench.mk
 
 # Interactive boot of the default guest on this terminal: a busybox shell

@@ -14,7 +14,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 # blk_glue.c sleep and send IPIs).
 UNIT_GUEST_SRCS := guest/kernel/lib/format.c guest/kernel/lib/dtb.c guest/kernel/lib/rbtree.c \
 	guest/kernel/lib/kallsyms.c guest/kernel/kernel/cmdline.c guest/kernel/trace/producer.c \
-	guest/kernel/kernel/elf_image.c guest/kernel/kernel/exec_stack.c \
+	guest/kernel/kernel/elf_image.c guest/kernel/kernel/exec_stack.c guest/kernel/kernel/vdso.c \
 	guest/kernel/lib/chacha20.c guest/kernel/lib/crng.c guest/drivers/char/mem.c \
 	$(wildcard guest/kernel/mm/*.c guest/kernel/fs/*.c guest/kernel/tty/*.c) \
 	$(addprefix guest/kernel/sched/,core.c fair.c rt.c deadline.c wait.c) \
@@ -81,3 +81,9 @@ $(UNIT_EXEC_DIR)/probe-dynamic: $(UNIT_EXEC_SRC)
 $(BUILD)/tests/unit/obj/tests/unit/exec_samples.o: UNIT_CFLAGS += \
 	-DUNIT_EXEC_DIR='"$(abspath $(UNIT_EXEC_DIR))"'
 $(UNIT_BIN): | $(UNIT_EXEC_SAMPLES)
+
+# The vDSO tests read, load, run and map the image the build made.
+$(BUILD)/tests/unit/obj/tests/unit/test_vdso_image.o \
+$(BUILD)/tests/unit/obj/tests/unit/test_vdso_map.o: UNIT_CFLAGS += \
+	-DUNIT_VDSO_SO='"$(abspath $(VDSO_SO))"'
+$(UNIT_BIN): | $(VDSO_SO)

@@ -1,8 +1,8 @@
 /* execve(2): a process becomes a new program. The file is checked (a static
  * ELF executable, or a "#!" script whose interpreter is one), the arguments
  * copied in, a new address space built (segments mapped from the file, bss,
- * a stack holding argv, envp and the auxiliary vector), and only then, past
- * the point of no return, the old one replaced. */
+ * a stack holding argv, envp and the auxiliary vector, the vDSO), and only
+ * then, past the point of no return, the old one replaced. */
 #include <linux/binfmts.h>
 #include <vitro/elf_image.h>
 #include <vitro/errno.h>
@@ -20,6 +20,7 @@
 #include <vitro/task.h>
 #include <vitro/trace.h>
 #include <vitro/uaccess.h>
+#include <vitro/vdso.h>
 #include <vitro/vmalloc.h>
 
 #define STACK_TOP 0x00007ffffffff000ull /* Linux's STACK_TOP, before randomisation */
@@ -307,7 +308,7 @@ static int build_mm(struct mm_struct *mm, struct file *file, const struct elf_im
 	struct exec_stack_args sargs;
 	struct exec_stack st;
 	void *buf;
-	long size;
+	long size, vdso;
 	int err;
 
 	get_random_bytes(&rnd, sizeof(rnd));
@@ -328,6 +329,11 @@ static int build_mm(struct mm_struct *mm, struct file *file, const struct elf_im
 	if (vm_mmap(mm, stack_top - STACK_INITIAL_SIZE, STACK_INITIAL_SIZE, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN, NULL, 0) < 0)
 		return -ENOMEM;
+	/* The vDSO tops the mmap area, below the stack's reach, at its own
+	 * random distance (rnd's bits from 20 up are still unused). */
+	vdso = vdso_map(mm, mm->mmap_base, rnd >> 20);
+	if (vdso < 0)
+		return (int)vdso;
 
 	get_random_bytes(random, sizeof(random));
 	memset(&sargs, 0, sizeof(sargs));
@@ -348,6 +354,7 @@ static int build_mm(struct mm_struct *mm, struct file *file, const struct elf_im
 	sargs.auxv.phent = img->phent;
 	sargs.auxv.phnum = img->phnum;
 	sargs.auxv.entry = img->entry + bias;
+	sargs.auxv.sysinfo_ehdr = (uint64_t)vdso;
 	size = exec_stack_layout(&st, &sargs);
 	if (size < 0)
 		return (int)size;

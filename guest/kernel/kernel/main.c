@@ -18,6 +18,7 @@
 #include <vitro/string.h>
 #include <vitro/task.h>
 #include <vitro/trace.h>
+#include <vitro/vdso.h>
 
 #include "../../drivers/block/virtio_blk.h"
 #include "../../drivers/serial/uart8250.h"
@@ -238,6 +239,7 @@ void kernel_main(uint64_t start_info_phys)
 	trace_init();
 	random_init();
 	time_init();
+	vdso_init(); /* needs the clock's vvar page */
 	sched_init(); /* this context becomes CPU 0's idle task */
 	smp_call_init();
 	uart8250_enable_rx_interrupt();

@@ -1,8 +1,9 @@
 /* Page faults in process address spaces: which signal a bad access earns
  * (Linux's x86 access_error() rules), stack growth, demand paging (zeroed
  * anonymous pages, private file pages read through the VFS, shared anonymous
- * pages from their object) and copy-on-write; and access_vm(), the kernel's
- * way into another mm's memory, which faults through the same code. */
+ * pages from their object, special mappings' own pages) and copy-on-write;
+ * and access_vm(), the kernel's way into another mm's memory, which faults
+ * through the same code. */
 #include <asm/siginfo.h>
 #include <vitro/fs.h>
 #include <vitro/string.h>
@@ -83,7 +84,30 @@ static int fault_missing(struct mm_struct *mm, struct vm_area_struct *vma, uint6
 	uint64_t prot;
 	int rc;
 
-	if (vma->vm_shared_anon) {
+	if (vma->vm_special) {
+		uint64_t index = vma_page_index(vma, addr);
+		struct page *shared;
+
+		if (index >= vma->vm_special->nr_pages)
+			return fault_signal(VM_FAULT_SIGBUS, BUS_ADRERR);
+		shared = vma->vm_special->pages[index];
+		if (is_write) {
+			/* A write (access_vm(), or a store after mprotect
+			 * added PROT_WRITE) gets a copy of its own. */
+			page = alloc_page(GFP_KERNEL);
+			if (!page)
+				return VM_FAULT_OOM;
+			memcpy(page_address(page), page_address(shared), PAGE_SIZE);
+			prot = exclusive_page_prot(vma);
+		} else {
+			/* The kernel's page itself, in every process: it
+			 * counts as file contents, as Linux counts the vDSO. */
+			page = shared;
+			get_page(page);
+			member = MM_FILEPAGES;
+			prot = vma->vm_page_prot | PTE_FILE_PAGE;
+		}
+	} else if (vma->vm_shared_anon) {
 		page = shared_anon_get_page(vma->vm_shared_anon, vma_page_index(vma, addr));
 		if (!page)
 			return VM_FAULT_OOM;

@@ -221,6 +221,7 @@ static bool can_merge(const struct vm_area_struct *low, const struct vm_area_str
 {
 	return low->vm_end == high->vm_start && low->vm_flags == high->vm_flags &&
 	       low->vm_file == high->vm_file && low->vm_shared_anon == high->vm_shared_anon &&
+	       low->vm_special == high->vm_special &&
 	       low->vm_pgoff + vma_pages(low) == high->vm_pgoff;
 }
 

@@ -1,12 +1,19 @@
 /* The monotonic clock. kvmclock (pvclock, MSR_KVM_SYSTEM_TIME_NEW) when KVM
  * advertises it in CPUID 0x40000001, as Linux's arch/x86/kernel/kvmclock.c;
  * otherwise the TSC scaled by the frequency found at boot (QEMU TCG). The
- * wall clock comes from MSR_KVM_WALL_CLOCK_NEW when available. */
+ * wall clock comes from MSR_KVM_WALL_CLOCK_NEW when available. The clock's
+ * state is the vvar page (vitro/vvar.h), which the vDSO reads the same way
+ * from user space. */
 #include <vitro/boot_info.h>
 #include <vitro/compiler.h>
+#include <vitro/cpu.h>
 #include <vitro/layout.h>
+#include <vitro/mm.h>
+#include <vitro/printk.h>
 #include <vitro/time.h>
+#include <vitro/vvar.h>
 
+#include "clock.h"
 #include "io.h"
 #include "rtc_cmos.h"
 
@@ -16,55 +23,19 @@
 #define MSR_KVM_WALL_CLOCK_NEW 0x4b564d00
 #define MSR_KVM_SYSTEM_TIME_NEW 0x4b564d01
 
-/* The layout KVM writes (Documentation/virt/kvm/x86/msr.rst). */
-struct pvclock_vcpu_time_info {
-	uint32_t version;
-	uint32_t pad0;
-	uint64_t tsc_timestamp;
-	uint64_t system_time;
-	uint32_t tsc_to_system_mul;
-	int8_t tsc_shift;
-	uint8_t flags;
-	uint8_t pad[2];
-} __attribute__((packed));
-
 struct pvclock_wall_clock {
 	uint32_t version;
 	uint32_t sec;
 	uint32_t nsec;
 } __attribute__((packed));
 
-static struct pvclock_vcpu_time_info kvmclock_info __attribute__((aligned(64)));
 static struct pvclock_wall_clock kvm_wall_clock __attribute__((aligned(64)));
-static bool use_kvmclock;
-static uint64_t boot_ns; /* clock value at time_init(): "since boot" starts there */
-static uint64_t boot_tsc;
-static uint64_t wall_at_boot_ns;
+static struct page *vvar_page;
+static struct vvar_page *vvar;
 
-/* (delta * mul) >> 32 without a 128-bit type: split delta in halves. */
-static uint64_t scale_delta(uint64_t delta, uint32_t mul, int8_t shift)
+static uint64_t kernel_read_tsc(void)
 {
-	if (shift < 0)
-		delta >>= -shift;
-	else
-		delta <<= shift;
-	return ((delta & 0xffffffffull) * mul >> 32) + (delta >> 32) * mul;
-}
-
-static uint64_t kvmclock_read(void)
-{
-	uint32_t version;
-	uint64_t ns;
-
-	do {
-		version = READ_ONCE(kvmclock_info.version);
-		barrier();
-		ns = kvmclock_info.system_time + scale_delta(rdtsc() - kvmclock_info.tsc_timestamp,
-							     kvmclock_info.tsc_to_system_mul,
-							     kvmclock_info.tsc_shift);
-		barrier();
-	} while ((version & 1) || version != READ_ONCE(kvmclock_info.version));
-	return ns;
+	return rdtsc();
 }
 
 static bool has_kvm_clocksource2(void)
@@ -79,53 +50,105 @@ static bool has_kvm_clocksource2(void)
 	return features & KVM_FEATURE_CLOCKSOURCE2;
 }
 
-static void read_kvm_wall_clock(void)
+/* The wall clock at the moment kvmclock read 0, in nanoseconds. */
+static uint64_t read_kvm_wall_clock(void)
 {
 	uint32_t version;
+	uint64_t ns;
 
 	wrmsr(MSR_KVM_WALL_CLOCK_NEW, virt_to_phys(&kvm_wall_clock));
 	do {
 		version = READ_ONCE(kvm_wall_clock.version);
 		barrier();
-		/* The wall clock at the moment kvmclock read 0. */
-		wall_at_boot_ns = kvm_wall_clock.sec * NSEC_PER_SEC + kvm_wall_clock.nsec;
+		ns = kvm_wall_clock.sec * NSEC_PER_SEC + kvm_wall_clock.nsec;
 		barrier();
 	} while ((version & 1) || version != READ_ONCE(kvm_wall_clock.version));
+	return ns;
 }
 
-static uint64_t clock_raw_ns(void)
+/* The record KVM would write, written once by us: the TSC from now on. */
+static void pvclock_init_from_tsc(struct pvclock_vcpu_time_info *pv, uint32_t tsc_khz)
 {
-	return use_kvmclock ? kvmclock_read() : tsc_to_ns(rdtsc() - boot_tsc);
+	pvclock_scale_for_khz(tsc_khz, &pv->tsc_to_system_mul, &pv->tsc_shift);
+	pv->tsc_timestamp = rdtsc();
+	pv->system_time = 0;
+}
+
+/* The kernel's fields of the vvar page change under its seqcount, with
+ * interrupts off: a reader in an interrupt here would wait for ever. One
+ * writer at a time (today only clock_init() writes). */
+static void vvar_set_clock(uint32_t mode, uint64_t boot_ns, uint64_t realtime_offset_ns)
+{
+	unsigned long flags = local_irq_save();
+
+	WRITE_ONCE(vvar->seq, vvar->seq + 1);
+	barrier();
+	vvar->clock_mode = mode;
+	vvar->boot_ns = boot_ns;
+	vvar->realtime_offset_ns = realtime_offset_ns;
+	barrier();
+	WRITE_ONCE(vvar->seq, vvar->seq + 1);
+	local_irq_restore(flags);
 }
 
 void clock_init(void)
 {
+	uint32_t mode = VVAR_CLOCK_NONE;
+	uint64_t wall_ns = 0, boot_ns = 0;
+
+	vvar_page = alloc_page(__GFP_ZERO);
+	if (!vvar_page)
+		panic("clock: no memory for the vvar page");
+	vvar = page_address(vvar_page);
 	if (has_kvm_clocksource2()) {
-		wrmsr(MSR_KVM_SYSTEM_TIME_NEW, virt_to_phys(&kvmclock_info) | 1);
-		use_kvmclock = kvmclock_info.tsc_to_system_mul != 0;
-		if (use_kvmclock)
-			read_kvm_wall_clock();
+		wrmsr(MSR_KVM_SYSTEM_TIME_NEW, virt_to_phys(&vvar->pvclock) | 1);
+		if (READ_ONCE(vvar->pvclock.tsc_to_system_mul)) {
+			mode = VVAR_CLOCK_KVMCLOCK;
+			wall_ns = read_kvm_wall_clock();
+		} else {
+			wrmsr(MSR_KVM_SYSTEM_TIME_NEW, 0); /* the record is ours again */
+		}
 	}
-	boot_tsc = rdtsc();
-	boot_ns = clock_raw_ns();
-	if (use_kvmclock)
-		wall_at_boot_ns += boot_ns;
-	/* No paravirtual wall clock: the CMOS RTC, where there is one. */
-	else if (!rtc_cmos_read_ns(&wall_at_boot_ns))
-		wall_at_boot_ns = 0;
+	if (mode == VVAR_CLOCK_NONE && boot_info.tsc_khz) {
+		pvclock_init_from_tsc(&vvar->pvclock, boot_info.tsc_khz);
+		mode = VVAR_CLOCK_TSC;
+	}
+	if (mode != VVAR_CLOCK_NONE)
+		boot_ns = pvclock_read_ns(&vvar->pvclock, kernel_read_tsc);
+	/* kvmclock's wall clock is for kvmclock 0; ours counts from boot_ns.
+	 * Without kvmclock, the CMOS RTC where there is one (now is boot);
+	 * without either there is no wall clock: REALTIME counts from boot. */
+	if (wall_ns)
+		wall_ns += boot_ns;
+	else if (!rtc_cmos_read_ns(&wall_ns))
+		wall_ns = 0;
+	vvar_set_clock(mode, boot_ns, wall_ns);
 }
 
 uint64_t ktime_get_ns(void)
 {
-	return clock_raw_ns() - boot_ns;
+	uint64_t mono = 0, offset;
+
+	if (vvar)
+		vvar_read_clock(vvar, kernel_read_tsc, &mono, &offset);
+	return mono;
 }
 
 uint64_t ktime_get_real_ns(void)
 {
-	return wall_at_boot_ns + ktime_get_ns();
+	uint64_t mono = 0, offset = 0;
+
+	if (vvar)
+		vvar_read_clock(vvar, kernel_read_tsc, &mono, &offset);
+	return offset + mono;
 }
 
 const char *clocksource_name(void)
 {
-	return use_kvmclock ? "kvm-clock" : "tsc";
+	return vvar && vvar->clock_mode == VVAR_CLOCK_KVMCLOCK ? "kvm-clock" : "tsc";
+}
+
+struct page *clock_vvar_page(void)
+{
+	return vvar_page;
 }

@@ -69,6 +69,7 @@
 struct file;
 struct mm_struct;
 struct shared_anon; /* mm/shared_anon.c */
+struct vm_special_mapping; /* vitro/mm_user.h */
 
 struct vm_area_struct {
 	uint64_t vm_start; /* first byte, page aligned */
@@ -85,6 +86,9 @@ struct vm_area_struct {
 	 * Linux's vm_start >> PAGE_SHIFT at creation (only merging looks at it). */
 	uint64_t vm_pgoff;
 	struct shared_anon *vm_shared_anon; /* MAP_SHARED | MAP_ANONYMOUS pages */
+	/* Kernel pages mapped as they are (the vDSO, its vvar page), whose
+	 * name /proc/PID/maps shows; NULL for file and anonymous areas. */
+	const struct vm_special_mapping *vm_special;
 	struct mm_struct *vm_mm;
 	struct rb_node vm_rb; /* in mm->mm_rb, by address */
 	/* The largest free gap just below an area of this subtree (between an

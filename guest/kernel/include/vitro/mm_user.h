@@ -107,6 +107,29 @@ long vm_brk(struct mm_struct *mm, uint64_t new_brk);
  * unknown advice is -EINVAL. Holes give -ENOMEM after the rest is done. */
 int vm_madvise(struct mm_struct *mm, uint64_t addr, uint64_t len, int advice);
 
+/* --- special mappings ------------------------------------------------------ */
+
+/* Pages the kernel owns and maps into processes as they are, neither file
+ * contents nor anonymous memory (Linux's install_special_mapping): the vDSO
+ * and its vvar page. The owner holds a reference to each page for as long as
+ * the description lives (for ever, in practice); every mapping of a page
+ * takes one more. */
+struct vm_special_mapping {
+	const char *name; /* what /proc/PID/maps shows: "[vdso]", "[vvar]" */
+	struct page **pages; /* the area's pages, in order */
+	unsigned int nr_pages;
+};
+
+/* Maps all of sm's pages at addr (page aligned; the range must be free, else
+ * -EEXIST) with vm_flags: VM_READ and VM_EXEC and the VM_MAY* rights
+ * mprotect may add. VM_WRITE and VM_SHARED are refused (-EINVAL): a write
+ * would reach everyone's copy. With VM_MAYWRITE a debugger's access_vm (or
+ * mprotect then a store) writes a private copy of the page, as on Linux. The
+ * area never grows (VM_DONTEXPAND), never merges with another, and its
+ * entries are filled at once. Returns 0 or -errno (-ENOMEM). */
+int install_special_mapping(struct mm_struct *mm, uint64_t addr, uint64_t vm_flags,
+			    const struct vm_special_mapping *sm);
+
 /* --- page faults ----------------------------------------------------------- */
 
 /* fault_flags: the x86 #PF error-code bits, so the arch handler can pass

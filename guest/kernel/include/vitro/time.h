@@ -23,6 +23,11 @@ uint64_t ktime_get_real_ns(void);
 /* Which clock ktime_get_ns() reads: "kvm-clock" or "tsc". */
 const char *clocksource_name(void);
 
+struct page;
+/* The page holding the clock's state (vitro/vvar.h), which exec maps
+ * read-only into every process for the vDSO; NULL before time_init(). */
+struct page *clock_vvar_page(void);
+
 struct timer_base;
 
 /* A one-shot timer: fn runs in interrupt context, on the CPU that armed it,
