@@ -361,6 +361,10 @@ int vfs_rename(struct fs_struct *fs, const char *old_path, const char *new_path)
 int vfs_link(struct fs_struct *fs, const char *old_path, const char *new_path);
 int vfs_symlink(struct fs_struct *fs, const char *target, const char *link_path);
 long vfs_readlink(struct fs_struct *fs, const char *path, char *buf, size_t size);
+/* The absolute name of path in its mount tree ("/dev/console"; a name that
+ * was unlinked ends in " (deleted)"), NUL-terminated in buf. Returns its
+ * length, or -ENAMETOOLONG if it does not fit in size bytes. */
+long vfs_path_of(const struct path *path, char *buf, size_t size);
 
 /* Character device drivers: count numbers from first open with fops
  * (-EBUSY if any is taken). */
