@@ -53,6 +53,7 @@ struct task *kthread_create(int (*fn)(void *arg), void *arg, const char *name)
 	cpumask_set_first(&t->cpus_allowed, NR_CPUS);
 	t->refcount = 2; /* the caller's and its own */
 	spin_lock_init(&t->pi_lock);
+	spin_lock_init(&t->alloc_lock);
 	list_init(&t->rq_link);
 	t->thread_fn = fn;
 	t->thread_arg = arg;

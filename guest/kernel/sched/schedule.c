@@ -536,6 +536,7 @@ static struct task *idle_task_create(unsigned int cpu)
 	idle->cpu = cpu;
 	idle->refcount = 1;
 	spin_lock_init(&idle->pi_lock);
+	spin_lock_init(&idle->alloc_lock);
 	list_init(&idle->rq_link);
 	list_init(&idle->all_link);
 	cpumask_clear(&idle->cpus_allowed);

@@ -66,7 +66,11 @@ struct task {
 	int exit_code;
 	struct completion exited;
 
-	/* User space; a kernel thread has none of it. */
+	/* User space; a kernel thread has none of it. These pointers, and
+	 * signal and sighand below, change only under alloc_lock (task_lock)
+	 * once the task is visible, so that another task may take a reference
+	 * to what they point at (/proc reading a process). */
+	struct spinlock alloc_lock;
 	struct mm_struct *mm;
 	struct files_struct *files;
 	struct fs_struct *fs;
@@ -166,6 +170,22 @@ void task_set_pid(struct task *t, int pid);
 /* Makes a task running on another CPU enter the kernel soon (a signal
  * for it is pending). */
 void kick_process(struct task *t);
+
+/* Linux's task_lock(): see struct task's alloc_lock. A leaf lock, taken
+ * with interrupts off (it nests inside the task list's lock). */
+static inline unsigned long task_lock(struct task *t)
+{
+	return spin_lock_irqsave(&t->alloc_lock);
+}
+
+static inline void task_unlock(struct task *t, unsigned long flags)
+{
+	spin_unlock_irqrestore(&t->alloc_lock, flags);
+}
+
+/* t's address space with a user reference the caller drops with mmput(),
+ * or NULL (a kernel thread, or a task past exit_mm). */
+struct mm_struct *get_task_mm(struct task *t);
 
 /* --- scheduling ------------------------------------------------------------------------------ */
 /* Gives the CPU to the task the policy picks; the caller sleeps if it set a sleeping state. */
