@@ -6,14 +6,15 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 # Kernel code that builds for the host: the libraries, execve's ELF reader and
 # stack builder, all of mm/, fs/ (but pipe.c and poll.c, which sleep, and the
 # system calls, which copy from user memory) and tty/ (the
-# hardware glue lives under arch/) and the scheduling policy (the runtime
-# around it switches stacks and sends IPIs, so it is tested in the guest).
+# hardware glue lives under arch/), the scheduling policy (the runtime
+# around it switches stacks and sends IPIs, so it is tested in the guest) and
+# the load average's and pressure stall information's math.
 UNIT_GUEST_SRCS := guest/kernel/lib/format.c guest/kernel/lib/dtb.c guest/kernel/lib/rbtree.c \
 	guest/kernel/lib/kallsyms.c guest/kernel/kernel/cmdline.c guest/kernel/trace/producer.c \
 	guest/kernel/kernel/elf_image.c guest/kernel/kernel/exec_stack.c \
 	guest/kernel/lib/chacha20.c guest/kernel/lib/crng.c guest/drivers/char/mem.c \
 	$(filter-out guest/kernel/fs/pipe.c guest/kernel/fs/poll.c guest/kernel/fs/sys_%.c,$(wildcard guest/kernel/mm/*.c guest/kernel/fs/*.c guest/kernel/tty/*.c)) \
-	$(addprefix guest/kernel/sched/,core.c fair.c rt.c deadline.c)
+	$(addprefix guest/kernel/sched/,core.c fair.c rt.c deadline.c loadavg.c psi.c)
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/tests/unit/obj/%.o,$(UNIT_SRCS) $(UNIT_GUEST_SRCS))
 UNIT_CFLAGS := -DVITRO_HOST_BUILD -Iguest/kernel/include
 
