@@ -109,6 +109,14 @@ struct task {
 	/* statistics */
 	uint64_t nvcsw, nivcsw; /* voluntary and involuntary context switches */
 	uint64_t nr_wakeups, nr_migrations;
+	uint64_t nr_user_ticks, nr_system_ticks; /* ticks that found it in each mode */
+	/* Sleep and stall accounting (sched/accounting.c). */
+	bool in_iowait; /* io_schedule(): its sleeps are I/O waits */
+	bool in_memstall; /* psi_memstall_enter() */
+	bool is_counted_uninterruptible; /* in its run queue's nr_uninterruptible */
+	bool is_counted_iowait; /* in its run queue's nr_iowait */
+	/* Linux's task_io_accounting: what read and write moved. */
+	uint64_t io_rchar, io_wchar, io_syscr, io_syscw;
 };
 
 static inline struct task *current_task(void)
