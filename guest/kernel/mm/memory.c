@@ -259,19 +259,22 @@ int move_page_tables(struct mm_struct *mm, uint64_t old_addr, uint64_t new_addr,
 struct rss_walk {
 	struct vm_area_struct *vma;
 	struct vma_rss *rss;
-	uint64_t pss; /* bytes << PSS_SHIFT */
+	uint64_t pss, pss_dirty; /* bytes << PSS_SHIFT */
 };
 
 static int rss_pte(uint64_t *pte, uint64_t virt, void *arg)
 {
 	struct rss_walk *walk = arg;
 	uint64_t entry = *pte;
+	enum mm_counter counter;
+	uint64_t share;
 	int mappers;
 
 	(void)virt;
 	if (!pte_has_page(entry))
 		return 0;
-	switch (pte_counter(walk->vma, entry)) {
+	counter = pte_counter(walk->vma, entry);
+	switch (counter) {
 	case MM_FILEPAGES:
 		walk->rss->file_pages++;
 		break;
@@ -286,9 +289,16 @@ static int rss_pte(uint64_t *pte, uint64_t virt, void *arg)
 	mappers = page_count(pte_page(entry)) - (walk->vma->vm_shared_anon ? 1 : 0);
 	if (mappers < 1)
 		mappers = 1;
-	if (mappers > 1)
+	if (mappers > 1) {
 		walk->rss->shared_pages++;
-	walk->pss += (PAGE_SIZE << PSS_SHIFT) / (uint64_t)mappers;
+		if (counter == MM_FILEPAGES)
+			walk->rss->shared_file_pages++;
+	}
+	share = (PAGE_SIZE << PSS_SHIFT) / (uint64_t)mappers;
+	walk->pss += share;
+	/* File pages not written since read are clean; the rest are not. */
+	if (counter != MM_FILEPAGES)
+		walk->pss_dirty += share;
 	return 0;
 }
 
@@ -299,4 +309,5 @@ void vma_get_rss(struct vm_area_struct *vma, struct vma_rss *rss)
 	*rss = (struct vma_rss){ 0 };
 	pgtable_walk_ptes(&vma->vm_mm->pgtable, vma->vm_start, vma->vm_end, rss_pte, &walk);
 	rss->pss_bytes = walk.pss >> PSS_SHIFT;
+	rss->pss_dirty_bytes = walk.pss_dirty >> PSS_SHIFT;
 }

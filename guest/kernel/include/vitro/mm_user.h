@@ -160,7 +160,9 @@ struct vma_rss {
 	uint64_t file_pages;
 	uint64_t shmem_pages;
 	uint64_t shared_pages; /* also mapped elsewhere (Shared_*) */
+	uint64_t shared_file_pages; /* of those, file pages (clean: not written) */
 	uint64_t pss_bytes; /* Pss: each page's size divided by its mappers */
+	uint64_t pss_dirty_bytes; /* the part of Pss that is not clean file pages */
 };
 
 /* Walks the area's page tables (caller holds mmap_lock). */
