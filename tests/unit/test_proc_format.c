@@ -5,7 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <vitro/mm.h>
+#include <vitro/mm_stats.h>
+
 #include "../../guest/kernel/fs/proc/format.h"
+#include "kernel_heap.h"
 #include "unit.h"
 
 static char text[8192];
@@ -279,6 +283,48 @@ static void test_proc_buf_reports_the_size_it_needed(void)
 	EXPECT_EQ(m.len, 12);
 }
 
+/* busybox free's parse: sscanf("Name: %lu %*s") on each line. */
+static bool meminfo_value(const char *meminfo, const char *name, unsigned long *value)
+{
+	char pattern[64];
+	const char *line = meminfo;
+
+	snprintf(pattern, sizeof(pattern), "%s: %%lu %%*s", name);
+	for (; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		if (sscanf(line, pattern, value) == 1)
+			return true;
+	}
+	return false;
+}
+
+static void test_proc_meminfo_has_what_free_and_top_read(void)
+{
+	static const char *const top_fields[] = { "Shmem",     "Buffers", "SwapTotal",
+						  "SwapFree",  "Dirty",	  "Writeback",
+						  "AnonPages", "Mapped",  "Slab" };
+	struct page_alloc_stats stats;
+	unsigned long value;
+	size_t len;
+
+	kernel_heap_start(1024);
+	page_alloc_get_stats(&stats);
+	len = mm_format_meminfo(text, sizeof(text));
+	EXPECT_TRUE(len > 0 && len < sizeof(text));
+	EXPECT_TRUE(!strncmp(text, "MemTotal:        ", 17));
+	EXPECT_TRUE(meminfo_value(text, "MemTotal", &value) && value == stats.managed_pages * 4);
+	EXPECT_TRUE(meminfo_value(text, "MemFree", &value) && value == stats.free_pages * 4);
+	EXPECT_TRUE(meminfo_value(text, "MemAvailable", &value) && value == stats.free_pages * 4);
+	EXPECT_TRUE(meminfo_value(text, "Cached", &value) && value == 0);
+	EXPECT_TRUE(meminfo_value(text, "SReclaimable", &value));
+	for (unsigned int i = 0; i < ARRAY_SIZE(top_fields); i++)
+		EXPECT_TRUE(meminfo_value(text, top_fields[i], &value));
+	EXPECT_TRUE(meminfo_value(text, "Slab", &value) && value > 0);
+	EXPECT_CONTAINS(text, "\nHugePages_Total:       0\n");
+	/* Too small a buffer: the length needed, the text cut. */
+	EXPECT_EQ(mm_format_meminfo(text, 10), len);
+	EXPECT_EQ(strlen(text), 9);
+}
+
 static CU_TestInfo proc_format_tests[] = {
 	UNIT_TEST(test_proc_stat_line_is_linux_layout),
 	UNIT_TEST(test_proc_stat_fields_where_busybox_reads_them),
@@ -289,6 +335,7 @@ static CU_TestInfo proc_format_tests[] = {
 	UNIT_TEST(test_proc_smaps_splits_clean_and_dirty),
 	UNIT_TEST(test_proc_bitmaps_print_as_linux_pb_and_pbl),
 	UNIT_TEST(test_proc_buf_reports_the_size_it_needed),
+	UNIT_TEST(test_proc_meminfo_has_what_free_and_top_read),
 	CU_TEST_INFO_NULL,
 };
 

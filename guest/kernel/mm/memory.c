@@ -26,11 +26,19 @@ uint64_t vm_get_page_prot(uint64_t vm_flags)
 	return prot;
 }
 
+static uint64_t rss_total[NR_MM_COUNTERS];
+
+uint64_t mm_rss_total(enum mm_counter member)
+{
+	return __atomic_load_n(&rss_total[member], __ATOMIC_RELAXED);
+}
+
 void mm_counter_add(struct mm_struct *mm, enum mm_counter member, int64_t nr_pages)
 {
 	uint64_t rss;
 
 	__atomic_store_n(&mm->rss[member], mm->rss[member] + (uint64_t)nr_pages, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&rss_total[member], (uint64_t)nr_pages, __ATOMIC_RELAXED);
 	if (nr_pages > 0) {
 		rss = get_mm_rss(mm);
 		if (rss > mm->hiwater_rss)

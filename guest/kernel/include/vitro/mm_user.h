@@ -154,6 +154,11 @@ static inline uint64_t get_mm_rss(const struct mm_struct *mm)
 	       get_mm_counter(mm, MM_SHMEMPAGES);
 }
 
+/* Pages mapped by every address space together, by counter, as
+ * /proc/meminfo's AnonPages, Mapped and Shmem. A page that several address
+ * spaces map (after fork) counts once for each; Linux counts it once. */
+uint64_t mm_rss_total(enum mm_counter member);
+
 /* One area's resident pages, for /proc/PID/smaps. */
 struct vma_rss {
 	uint64_t anon_pages; /* Anonymous */
