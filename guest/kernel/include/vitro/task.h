@@ -175,6 +175,14 @@ struct task *find_task_by_pid(int pid);
 void for_each_task(bool (*fn)(struct task *t, void *arg), void *arg);
 /* Gives a new task a fixed pid (init is 1). */
 void task_set_pid(struct task *t, int pid);
+/* For /proc: tasks made since boot (Linux's total_forks), tasks alive now
+ * (idle tasks aside), and the last pid handed out. */
+struct task_counts {
+	uint64_t nr_created;
+	unsigned int nr_alive;
+	int last_pid;
+};
+void task_get_counts(struct task_counts *counts);
 /* Makes a task running on another CPU enter the kernel soon (a signal
  * for it is pending). */
 void kick_process(struct task *t);
