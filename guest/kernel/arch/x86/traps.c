@@ -10,6 +10,7 @@
 #include <vitro/percpu.h>
 #include <vitro/preempt.h>
 #include <vitro/printk.h>
+#include <vitro/proc_fs.h>
 #include <vitro/trace.h>
 #include <vitro/vmalloc.h>
 

@@ -59,7 +59,5 @@ void trap_dispatch(struct trap_frame *frame);
 
 /* From an interrupt handler: whether the interrupt came from user mode. */
 bool irq_interrupted_user_mode(void);
-/* Interrupts taken since boot on a vector (on all vectors for 256 up). */
-uint64_t irq_count(unsigned int vector);
 
 #endif
