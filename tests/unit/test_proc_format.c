@@ -325,6 +325,68 @@ static void test_proc_meminfo_has_what_free_and_top_read(void)
 	EXPECT_EQ(strlen(text), 9);
 }
 
+static void test_proc_loadavg_rounds_to_the_hundredth(void)
+{
+	unsigned long one_task_5s[3] = { 164, 34, 11 }, one_and_half[3] = { 3072, 2047, 0 };
+	struct proc_buf m = buf_reset();
+
+	proc_format_loadavg(&m, one_task_5s, 1, 45, 120);
+	EXPECT_STR(text, "0.08 0.02 0.01 1/45 120\n");
+	m = buf_reset();
+	/* 2047 + 10 is just over 1.00; 0 stays 0.00. */
+	proc_format_loadavg(&m, one_and_half, 3, 7, 9);
+	EXPECT_STR(text, "1.50 1.00 0.00 3/7 9\n");
+}
+
+static void test_proc_pressure_and_uptime_lines(void)
+{
+	unsigned long avg[3] = { 18550, 3350, 700 }, zero[3] = { 0, 0, 0 };
+	struct proc_buf m = buf_reset();
+
+	proc_format_pressure(&m, false, avg, 1000000);
+	proc_format_pressure(&m, true, zero, 0);
+	EXPECT_STR(text, "some avg10=9.05 avg60=1.63 avg300=0.34 total=1000000\n"
+			 "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
+	m = buf_reset();
+	proc_format_uptime(&m, 1234567890123ull, 5);
+	EXPECT_STR(text, "1234.56 0.00\n");
+}
+
+static void test_proc_stat_has_cpu_lines_then_counters(void)
+{
+	struct sched_cpu_times cpus[2] = {
+		{ .user_ns = 1500000000, .system_ns = 250000000, .idle_ns = 9000000000 },
+		{ .nice_ns = 30000000, .idle_ns = 10000000000, .iowait_ns = 70000000 },
+	};
+	unsigned int ids[2] = { 0, 1 };
+	uint64_t irqs[2] = { 5, 0 };
+	struct proc_stat_info si = { .cpus = cpus,
+				     .cpu_ids = ids,
+				     .nr_cpus = 2,
+				     .nr_interrupts = 1234,
+				     .irq_counts = irqs,
+				     .nr_irqs = 2,
+				     .nr_switches = 777,
+				     .boot_time_s = 1700000000,
+				     .nr_forks = 50,
+				     .nr_running = 2,
+				     .nr_blocked = 1 };
+	struct proc_buf m = buf_reset();
+
+	si.total = (struct sched_cpu_times){ .user_ns = 1500000000,
+					     .nice_ns = 30000000,
+					     .system_ns = 250000000,
+					     .idle_ns = 19000000000,
+					     .iowait_ns = 70000000 };
+	proc_format_stat(&m, &si);
+	EXPECT_STR(text, "cpu  150 3 25 1900 7 0 0 0 0 0\n"
+			 "cpu0 150 0 25 900 0 0 0 0 0 0\n"
+			 "cpu1 0 3 0 1000 7 0 0 0 0 0\n"
+			 "intr 1234 5 0\nctxt 777\nbtime 1700000000\nprocesses 50\n"
+			 "procs_running 2\nprocs_blocked 1\n"
+			 "softirq 0 0 0 0 0 0 0 0 0 0 0\n");
+}
+
 static CU_TestInfo proc_format_tests[] = {
 	UNIT_TEST(test_proc_stat_line_is_linux_layout),
 	UNIT_TEST(test_proc_stat_fields_where_busybox_reads_them),
@@ -336,6 +398,9 @@ static CU_TestInfo proc_format_tests[] = {
 	UNIT_TEST(test_proc_bitmaps_print_as_linux_pb_and_pbl),
 	UNIT_TEST(test_proc_buf_reports_the_size_it_needed),
 	UNIT_TEST(test_proc_meminfo_has_what_free_and_top_read),
+	UNIT_TEST(test_proc_loadavg_rounds_to_the_hundredth),
+	UNIT_TEST(test_proc_pressure_and_uptime_lines),
+	UNIT_TEST(test_proc_stat_has_cpu_lines_then_counters),
 	CU_TEST_INFO_NULL,
 };
 

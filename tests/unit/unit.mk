@@ -15,7 +15,7 @@ UNIT_GUEST_SRCS := guest/kernel/lib/format.c guest/kernel/lib/dtb.c guest/kernel
 	guest/kernel/lib/chacha20.c guest/kernel/lib/crng.c guest/drivers/char/mem.c \
 	$(filter-out guest/kernel/fs/pipe.c guest/kernel/fs/poll.c guest/kernel/fs/sys_%.c,$(wildcard guest/kernel/mm/*.c guest/kernel/fs/*.c guest/kernel/tty/*.c)) \
 	$(addprefix guest/kernel/sched/,core.c fair.c rt.c deadline.c loadavg.c psi.c) \
-	$(addprefix guest/kernel/fs/proc/,proc_buf.c task_format.c)
+	$(addprefix guest/kernel/fs/proc/,proc_buf.c task_format.c system_format.c)
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/tests/unit/obj/%.o,$(UNIT_SRCS) $(UNIT_GUEST_SRCS))
 UNIT_CFLAGS := -DVITRO_HOST_BUILD -Iguest/kernel/include
 

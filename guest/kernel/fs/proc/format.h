@@ -12,6 +12,7 @@
 #include <vitro/compiler.h>
 #include <vitro/cpumask.h>
 #include <vitro/mm_user.h>
+#include <vitro/sched_stats.h>
 
 /* Text written into a fixed buffer; len keeps counting past size, so a
  * generator that ran out of room says how much it needed (seq_file's
@@ -107,5 +108,30 @@ void proc_format_maps_entry(struct proc_buf *m, const struct proc_vma_info *vma)
 /* The header line, then Size, Rss, Pss ... VmFlags from the resident pages. */
 void proc_format_smaps_entry(struct proc_buf *m, const struct proc_vma_info *vma,
 			     const struct vma_rss *rss);
+
+/* --- the system files (system_format.c) --------------------------------------- */
+
+/* /proc/stat's numbers. */
+struct proc_stat_info {
+	struct sched_cpu_times total;
+	const struct sched_cpu_times *cpus; /* per online CPU, in order */
+	const unsigned int *cpu_ids; /* their numbers */
+	unsigned int nr_cpus;
+	uint64_t nr_interrupts;
+	const uint64_t *irq_counts; /* per interrupt line */
+	unsigned int nr_irqs;
+	uint64_t nr_switches, boot_time_s, nr_forks;
+	unsigned int nr_running, nr_blocked;
+};
+
+void proc_format_stat(struct proc_buf *m, const struct proc_stat_info *si);
+/* "up.hh idle.hh" */
+void proc_format_uptime(struct proc_buf *m, uint64_t up_ns, uint64_t idle_ns);
+/* avenrun in FSHIFT fixed point; "0.08 0.03 0.01 1/45 120" */
+void proc_format_loadavg(struct proc_buf *m, const unsigned long avenrun[3],
+			 unsigned int nr_running, unsigned int nr_threads, int last_pid);
+/* One /proc/pressure line; avg in fixed-point percent, total in us. */
+void proc_format_pressure(struct proc_buf *m, bool is_full, const unsigned long avg[3],
+			  uint64_t total_us);
 
 #endif

@@ -2,10 +2,10 @@
  * meminfo, cpuinfo, stat, uptime, loadavg, version, filesystems, swaps,
  * buddyinfo, slabinfo and pressure/{cpu,memory,io}, in Linux 6.1's formats.
  * busybox top reads stat's first lines and loadavg; free reads meminfo. */
-#include <vitro/format.h>
-#include <vitro/loadavg.h>
+#include <vitro/errno.h>
 #include <vitro/mm_stats.h>
 #include <vitro/proc_fs.h>
+#include <vitro/slab.h>
 #include <vitro/sched_stats.h>
 #include <vitro/task.h>
 #include <vitro/time.h>
@@ -51,77 +51,55 @@ int proc_show_cpuinfo(struct proc_buf *m, const struct proc_ctx *ctx)
 	return 0;
 }
 
-static uint64_t ticks(uint64_t ns)
-{
-	return ns / PROC_NSEC_PER_TICK;
-}
-
-/* user nice system idle iowait irq softirq steal guest guest_nice */
-static void print_cpu_line(struct proc_buf *m, const char *name, const struct sched_cpu_times *t)
-{
-	proc_printf(m, "%s %llu %llu %llu %llu %llu 0 0 0 0 0\n", name,
-		    (unsigned long long)ticks(t->user_ns), (unsigned long long)ticks(t->nice_ns),
-		    (unsigned long long)ticks(t->system_ns), (unsigned long long)ticks(t->idle_ns),
-		    (unsigned long long)ticks(t->iowait_ns));
-}
-
 static int show_stat(struct proc_buf *m, const struct proc_ctx *ctx)
 {
-	struct sched_cpu_times sum = { 0 }, times[8];
+	struct sched_cpu_times *cpus = kmalloc(NR_CPUS * sizeof(*cpus), GFP_KERNEL);
+	unsigned int *ids = kmalloc(NR_CPUS * sizeof(*ids), GFP_KERNEL);
+	struct proc_stat_info si = { .cpus = cpus, .cpu_ids = ids };
+	uint64_t irqs[NR_ISA_IRQS];
 	struct task_counts counts;
-	uint64_t nr_switches = 0, boot_s;
-	unsigned int cpu, nr = 0;
-	char name[16];
+	unsigned int cpu;
 
 	(void)ctx;
-	/* The total first, as Linux sums it: over nanoseconds, then ticks. */
+	if (!cpus || !ids) {
+		kfree(cpus);
+		kfree(ids);
+		return -ENOMEM;
+	}
+	/* The total is summed over nanoseconds, then made ticks, as Linux does. */
 	for (cpu = 0; cpu < NR_CPUS; cpu++) {
-		struct sched_cpu_times t;
+		struct sched_cpu_times *t = &cpus[si.nr_cpus];
 		struct sched_cpu_stats stats;
 
 		if (!cpumask_test_cpu(cpu, &cpu_sched_online))
 			continue;
-		sched_cpu_times(cpu, &t);
+		sched_cpu_times(cpu, t);
 		sched_cpu_stats(cpu, &stats);
-		nr_switches += stats.nr_switches;
-		sum.user_ns += t.user_ns;
-		sum.nice_ns += t.nice_ns;
-		sum.system_ns += t.system_ns;
-		sum.idle_ns += t.idle_ns;
-		sum.iowait_ns += t.iowait_ns;
-		if (nr < ARRAY_SIZE(times))
-			times[nr] = t;
-		nr++;
+		si.nr_switches += stats.nr_switches;
+		si.total.user_ns += t->user_ns;
+		si.total.nice_ns += t->nice_ns;
+		si.total.system_ns += t->system_ns;
+		si.total.idle_ns += t->idle_ns;
+		si.total.iowait_ns += t->iowait_ns;
+		ids[si.nr_cpus++] = cpu;
 	}
-	print_cpu_line(m, "cpu ", &sum);
-	for (cpu = 0, nr = 0; cpu < NR_CPUS; cpu++) {
-		struct sched_cpu_times t;
-
-		if (!cpumask_test_cpu(cpu, &cpu_sched_online))
-			continue;
-		if (nr < ARRAY_SIZE(times))
-			t = times[nr];
-		else
-			sched_cpu_times(cpu, &t);
-		nr++;
-		format_snprintf(name, sizeof(name), "cpu%u", cpu);
-		print_cpu_line(m, name, &t);
-	}
-	proc_printf(m, "intr %llu", (unsigned long long)irq_count(~0u));
+	si.nr_interrupts = irq_count(~0u);
 	for (unsigned int irq = 0; irq < NR_ISA_IRQS; irq++)
-		proc_printf(m, " %llu", (unsigned long long)irq_count(IRQ_VECTOR_BASE_ISA + irq));
+		irqs[irq] = irq_count(IRQ_VECTOR_BASE_ISA + irq);
+	si.irq_counts = irqs;
+	si.nr_irqs = NR_ISA_IRQS;
 	task_get_counts(&counts);
-	boot_s = (ktime_get_real_ns() - ktime_get_ns()) / NSEC_PER_SEC;
-	proc_printf(m, "\nctxt %llu\nbtime %llu\nprocesses %llu\n", (unsigned long long)nr_switches,
-		    (unsigned long long)boot_s, (unsigned long long)counts.nr_created);
-	proc_printf(m, "procs_running %u\nprocs_blocked %u\n", sched_nr_running(),
-		    sched_nr_iowait());
-	/* No softirqs: the total and Linux's ten kinds. */
-	proc_printf(m, "softirq 0 0 0 0 0 0 0 0 0 0 0\n");
+	si.boot_time_s = (ktime_get_real_ns() - ktime_get_ns()) / NSEC_PER_SEC;
+	si.nr_forks = counts.nr_created;
+	si.nr_running = sched_nr_running();
+	si.nr_blocked = sched_nr_iowait();
+	proc_format_stat(m, &si);
+	kfree(cpus);
+	kfree(ids);
 	return 0;
 }
 
-/* Seconds since boot and the CPUs' idle time added up, in hundredths. */
+/* Seconds since boot and the CPUs' idle time added up. */
 static int show_uptime(struct proc_buf *m, const struct proc_ctx *ctx)
 {
 	uint64_t up = ktime_get_ns(), idle = 0;
@@ -135,10 +113,7 @@ static int show_uptime(struct proc_buf *m, const struct proc_ctx *ctx)
 		sched_cpu_times(cpu, &t);
 		idle += t.idle_ns;
 	}
-	proc_printf(m, "%llu.%02llu %llu.%02llu\n", (unsigned long long)(up / NSEC_PER_SEC),
-		    (unsigned long long)(up % NSEC_PER_SEC / (NSEC_PER_SEC / 100)),
-		    (unsigned long long)(idle / NSEC_PER_SEC),
-		    (unsigned long long)(idle % NSEC_PER_SEC / (NSEC_PER_SEC / 100)));
+	proc_format_uptime(m, up, idle);
 	return 0;
 }
 
@@ -150,13 +125,7 @@ static int show_loadavg(struct proc_buf *m, const struct proc_ctx *ctx)
 	(void)ctx;
 	sched_get_loadavg(avenrun);
 	task_get_counts(&counts);
-	/* Rounded to the hundredth, as Linux adds FIXED_1/200 first. */
-	for (unsigned int i = 0; i < 3; i++)
-		avenrun[i] += FIXED_1 / 200;
-	proc_printf(m, "%lu.%02lu %lu.%02lu %lu.%02lu %u/%u %d\n", LOAD_INT(avenrun[0]),
-		    LOAD_FRAC(avenrun[0]), LOAD_INT(avenrun[1]), LOAD_FRAC(avenrun[1]),
-		    LOAD_INT(avenrun[2]), LOAD_FRAC(avenrun[2]), sched_nr_running(),
-		    counts.nr_alive, counts.last_pid);
+	proc_format_loadavg(m, avenrun, sched_nr_running(), counts.nr_alive, counts.last_pid);
 	return 0;
 }
 
@@ -197,10 +166,7 @@ static void print_pressure(struct proc_buf *m, enum psi_resource res, bool full)
 	 * zeros since 5.13 (for cgroups it has one). */
 	if (!(res == PSI_CPU && full))
 		psi_get(res, full, avg, &total_us);
-	proc_printf(m, "%s avg10=%lu.%02lu avg60=%lu.%02lu avg300=%lu.%02lu total=%llu\n",
-		    full ? "full" : "some", LOAD_INT(avg[0]), LOAD_FRAC(avg[0]), LOAD_INT(avg[1]),
-		    LOAD_FRAC(avg[1]), LOAD_INT(avg[2]), LOAD_FRAC(avg[2]),
-		    (unsigned long long)total_us);
+	proc_format_pressure(m, full, avg, total_us);
 }
 
 static int show_pressure(struct proc_buf *m, enum psi_resource res)
