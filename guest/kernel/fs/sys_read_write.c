@@ -84,6 +84,10 @@ SYSCALL_DEFINE3(read, int, fd, uint64_t, ubuf, size_t, count)
 		count = MAX_RW_COUNT;
 	ret = access_ok(ubuf, count) ? read_to_user(file, ubuf, count) : -EFAULT;
 	vfs_close(file);
+	/* /proc/<pid>/io, as Linux counts it: every call, and bytes moved. */
+	current->io_syscr++;
+	if (ret > 0)
+		current->io_rchar += (uint64_t)ret;
 	return ret;
 }
 
@@ -98,5 +102,8 @@ SYSCALL_DEFINE3(write, int, fd, uint64_t, ubuf, size_t, count)
 		count = MAX_RW_COUNT;
 	ret = access_ok(ubuf, count) ? write_from_user(file, ubuf, count) : -EFAULT;
 	vfs_close(file);
+	current->io_syscw++;
+	if (ret > 0)
+		current->io_wchar += (uint64_t)ret;
 	return ret;
 }
