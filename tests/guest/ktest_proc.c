@@ -328,6 +328,36 @@ KTEST(proc_stat_cpuinfo_and_pressure_have_linux_lines)
 	kfree(text);
 }
 
+KTEST(proc_second_mount_is_busy_while_a_file_is_open_and_leaves_nothing)
+{
+	struct vfs_stats before, after;
+	struct file *file;
+	char byte;
+	int err;
+
+	err = vfs_mkdir(&init_fs, "/proc-again", 0555);
+	KTEST_EXPECT(err == 0 || err == -EEXIST);
+	vfs_get_stats(&before);
+	KTEST_EXPECT_EQ(vfs_mount(&init_fs, "proc", "/proc-again"), 0);
+	KTEST_EXPECT_EQ(vfs_open(&init_fs, "/proc-again/1/task/1/status", O_RDONLY, 0, &file), 0);
+	KTEST_EXPECT_EQ(vfs_umount(&init_fs, "/proc-again"), -EBUSY);
+	KTEST_EXPECT_EQ(vfs_read(file, &byte, 1), 1);
+	KTEST_EXPECT_EQ(byte, 'N'); /* "Name:" */
+	vfs_close(file);
+	/* Nothing to write to, nothing to create. */
+	KTEST_EXPECT_EQ(vfs_open(&init_fs, "/proc-again/meminfo", O_WRONLY, 0, &file), 0);
+	KTEST_EXPECT_EQ(vfs_write(file, "x", 1), -EINVAL);
+	vfs_close(file);
+	KTEST_EXPECT_EQ(vfs_mkdir(&init_fs, "/proc-again/new", 0755), -EPERM);
+	KTEST_EXPECT_EQ(vfs_open(&init_fs, "/proc-again/999999/stat", O_RDONLY, 0, &file), -ENOENT);
+	KTEST_EXPECT_EQ(vfs_umount(&init_fs, "/proc-again"), 0);
+	vfs_get_stats(&after);
+	KTEST_EXPECT_EQ(after.nr_superblocks, before.nr_superblocks);
+	KTEST_EXPECT_EQ(after.nr_mounts, before.nr_mounts);
+	KTEST_EXPECT_EQ(after.nr_inodes, before.nr_inodes);
+	KTEST_EXPECT_EQ(vfs_rmdir(&init_fs, "/proc-again"), 0);
+}
+
 /* --- a process built by hand ------------------------------------------------ */
 
 #define FAKE_ARGS "/bin/fake\0--flag\0"
