@@ -22,8 +22,8 @@ KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
 KERNEL_SRCS := $(wildcard guest/kernel/arch/x86/*.c guest/kernel/arch/x86/*.S \
 	guest/kernel/arch/x86/boot/*.S guest/kernel/kernel/*.c \
 	guest/kernel/lib/*.c guest/kernel/mm/*.c guest/kernel/sched/*.c guest/kernel/trace/*.c \
-	guest/kernel/fs/*.c guest/kernel/tty/*.c guest/kernel/block/*.c guest/drivers/*/*.c \
-	tests/guest/*.c tests/guest/*.S) guest/vdso/vdso_image.S
+	guest/kernel/fs/*.c guest/kernel/fs/proc/*.c guest/kernel/tty/*.c guest/kernel/block/*.c \
+	guest/drivers/*/*.c tests/guest/*.c tests/guest/*.S) guest/vdso/vdso_image.S
 KERNEL_OBJS := $(patsubst %,$(KERNEL_DIR)/obj/%.o,$(KERNEL_SRCS))
 
 .PHONY: kernel

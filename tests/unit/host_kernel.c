@@ -1,8 +1,8 @@
 /* What kernel code built for the host expects the kernel to provide: the
  * simulated current CPU and its interrupt flag, the base of simulated
  * physical memory, random bytes, printk (the last message is kept for tests
- * that expect a warning), a clock the test sets, and tracepoints that record
- * the last event. */
+ * that expect a warning), a clock the test sets, tracepoints that record
+ * the last event, and the scheduler's stall accounting. */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -10,6 +10,7 @@
 #include <vitro/format.h>
 #include <vitro/printk.h>
 #include <vitro/random.h>
+#include <vitro/sched_stats.h>
 #include <vitro/trace.h>
 
 #include "host_kernel.h"
@@ -71,5 +72,17 @@ void *trace_reserve(unsigned int type, unsigned int len, unsigned long *flags)
 void trace_commit(void *reserved, unsigned long flags)
 {
 	(void)reserved;
+	(void)flags;
+}
+
+/* Direct reclaim reports a memory stall; there is no scheduler to count it
+ * here, only the nesting to keep. */
+void psi_memstall_enter(unsigned long *flags)
+{
+	*flags = 0;
+}
+
+void psi_memstall_leave(unsigned long *flags)
+{
 	(void)flags;
 }

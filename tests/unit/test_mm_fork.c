@@ -192,12 +192,16 @@ static void test_vma_rss_splits_anonymous_file_and_shared_pages_for_smaps(void)
 	EXPECT_EQ(rss.file_pages, 1);
 	EXPECT_EQ(rss.anon_pages, 1);
 	EXPECT_EQ(rss.shared_pages, 2);
+	EXPECT_EQ(rss.shared_file_pages, 1);
 	EXPECT_EQ(rss.pss_bytes, P); /* two pages, each half ours */
+	EXPECT_EQ(rss.pss_dirty_bytes, P / 2); /* the written one */
 	put_byte(child, anon, 9);
 	vma_get_rss(mm_vma_at(mm, anon), &rss);
 	EXPECT_EQ(rss.anon_pages, 2);
 	EXPECT_EQ(rss.shared_pages, 1);
+	EXPECT_EQ(rss.shared_file_pages, 0);
 	EXPECT_EQ(rss.pss_bytes, P + P / 2);
+	EXPECT_EQ(rss.pss_dirty_bytes, P + P / 2);
 	EXPECT_EQ(get_mm_counter(child, MM_FILEPAGES), 1);
 	EXPECT_EQ(get_mm_counter(child, MM_ANONPAGES), 3);
 	mmput(child);

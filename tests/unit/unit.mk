@@ -8,16 +8,18 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 # stands in for user memory, and host_sched.c for the scheduler under pipes,
 # poll and wait queues) and tty/ (the hardware glue lives under arch/), wait
 # queues, the scheduling policy (the runtime around it switches stacks and
-# sends IPIs, so it is tested in the guest), the virtio core, virtqueue and
-# virtio-mmio transport (mmio_platform.c maps and routes interrupts) and the
-# block layer's queues, merging, flush sequencing and schedulers (genhd.c and
-# blk_glue.c sleep and send IPIs).
+# sends IPIs, so it is tested in the guest), the load average's and pressure
+# stall information's math, procfs's formatters, the virtio core, virtqueue
+# and virtio-mmio transport (mmio_platform.c maps and routes interrupts) and
+# the block layer's queues, merging, flush sequencing and schedulers (genhd.c
+# and blk_glue.c sleep and send IPIs).
 UNIT_GUEST_SRCS := guest/kernel/lib/format.c guest/kernel/lib/dtb.c guest/kernel/lib/rbtree.c \
 	guest/kernel/lib/kallsyms.c guest/kernel/kernel/cmdline.c guest/kernel/trace/producer.c \
 	guest/kernel/kernel/elf_image.c guest/kernel/kernel/exec_stack.c guest/kernel/kernel/vdso.c \
 	guest/kernel/lib/chacha20.c guest/kernel/lib/crng.c guest/drivers/char/mem.c \
 	$(wildcard guest/kernel/mm/*.c guest/kernel/fs/*.c guest/kernel/tty/*.c) \
-	$(addprefix guest/kernel/sched/,core.c fair.c rt.c deadline.c wait.c) \
+	$(addprefix guest/kernel/sched/,core.c fair.c rt.c deadline.c wait.c loadavg.c psi.c) \
+	$(addprefix guest/kernel/fs/proc/,proc_buf.c task_format.c system_format.c) \
 	$(addprefix guest/drivers/virtio/,virtqueue.c virtio.c virtio_mmio.c mmio_discover.c) \
 	$(addprefix guest/kernel/block/,blk_mq.c flush.c elevator.c mq_deadline.c)
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/tests/unit/obj/%.o,$(UNIT_SRCS) $(UNIT_GUEST_SRCS))

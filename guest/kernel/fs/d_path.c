@@ -1,7 +1,7 @@
-/* Names from dentries (Linux's d_path): the path of a place as a process
- * with a given root sees it, built backwards from the dentry up through its
- * parents and the mounts it sits in; getcwd(2) is the first user, /proc's
- * links the next. Under vfs_lock. */
+/* A path's name: from a dentry up through its parents and the mounts it sits
+ * on to a root, as Linux's d_path() writes it (" (deleted)" after a name
+ * that was unlinked). getcwd(2) and /proc's fd links, maps and mounts print
+ * names with it. */
 #include <vitro/errno.h>
 #include <vitro/string.h>
 
@@ -10,13 +10,14 @@
 #define UNREACHABLE "(unreachable)"
 #define DELETED " (deleted)"
 
-/* Puts len bytes of name in front of what buf holds from *start. */
-static bool prepend(char *buf, size_t *start, const char *name, size_t len)
+/* Writes name in front of *end (the text grows leftwards from the end of
+ * buf); false if it does not fit. */
+static bool prepend(char *buf, char **end, const char *name, size_t len)
 {
-	if (len > *start)
+	if ((size_t)(*end - buf) < len)
 		return false;
-	*start -= len;
-	memcpy(buf + *start, name, len);
+	*end -= len;
+	memcpy(*end, name, len);
 	return true;
 }
 
@@ -26,69 +27,85 @@ static bool is_unlinked(const struct dentry *dentry)
 	return !(dentry->d_flags & DCACHE_HASHED) && dentry->d_parent != dentry;
 }
 
-/* Lock held. */
-static long d_path_locked(const struct path *path, const struct path *root, char *buf, size_t size)
+long path_format_locked(const struct path *path, const struct path *root, char *buf, size_t size,
+			bool *is_reachable)
 {
 	struct vfsmount *mnt = path->mnt;
 	struct dentry *dentry = path->dentry;
-	size_t start = size;
-	bool is_reachable = true;
+	char *end = buf + size;
+	bool has_name = false;
+	long len;
 
-	if (!prepend(buf, &start, "", 1))
+	if (size == 0)
 		return -ENAMETOOLONG;
-	if (is_unlinked(dentry) && !prepend(buf, &start, DELETED, sizeof(DELETED) - 1))
+	*is_reachable = false;
+	if (!prepend(buf, &end, "", 1)) /* the NUL */
 		return -ENAMETOOLONG;
-	while (dentry != root->dentry || mnt != root->mnt) {
+	/* An unlinked file keeps its dentry, unhashed, while it is open. */
+	if (dentry != mnt->mnt_root && is_unlinked(dentry) &&
+	    !prepend(buf, &end, DELETED, sizeof(DELETED) - 1))
+		return -ENAMETOOLONG;
+	for (;;) {
+		if (root && mnt == root->mnt && dentry == root->dentry) {
+			*is_reachable = true;
+			break;
+		}
 		if (dentry == mnt->mnt_root) {
-			/* The top of the tree and not the root: out of reach. */
 			if (mnt->mnt_parent == mnt) {
-				is_reachable = false;
+				/* The top of the tree: the root asked for, if none was. */
+				*is_reachable = !root;
 				break;
 			}
 			dentry = mnt->mnt_mountpoint;
 			mnt = mnt->mnt_parent;
 			continue;
 		}
-		if (dentry->d_parent == dentry) {
-			is_reachable = false;
+		/* A file system's root that is not its mount's: out of reach. */
+		if (dentry->d_parent == dentry)
 			break;
-		}
-		if (!prepend(buf, &start, dentry->d_name, dentry->d_name_len) ||
-		    !prepend(buf, &start, "/", 1))
+		if (!prepend(buf, &end, dentry->d_name, dentry->d_name_len) ||
+		    !prepend(buf, &end, "/", 1))
 			return -ENAMETOOLONG;
+		has_name = true;
 		dentry = dentry->d_parent;
 	}
-	/* The root itself is "/". */
-	if (buf[start] != '/' && !prepend(buf, &start, "/", 1))
+	if (!has_name && !prepend(buf, &end, "/", 1))
 		return -ENAMETOOLONG;
-	if (!is_reachable && !prepend(buf, &start, UNREACHABLE, sizeof(UNREACHABLE) - 1))
-		return -ENAMETOOLONG;
-	return (long)start;
+	len = (long)(buf + size - end) - 1;
+	memmove(buf, end, (size_t)len + 1);
+	return len;
 }
 
-long vfs_d_path(const struct path *path, const struct path *root, char *buf, size_t size)
+long vfs_path_of(const struct path *path, char *buf, size_t size)
 {
-	long start;
+	bool is_reachable;
+	long len;
 
 	spin_lock(&vfs_lock);
-	start = d_path_locked(path, root, buf, size);
+	len = path_format_locked(path, NULL, buf, size, &is_reachable);
 	spin_unlock(&vfs_lock);
-	return start;
+	return len;
 }
 
 long vfs_getcwd(struct fs_struct *fs, char *buf, size_t size)
 {
-	long start;
+	const size_t mark = sizeof(UNREACHABLE) - 1;
+	bool is_reachable;
+	long len;
 
 	spin_lock(&vfs_lock);
 	if (is_unlinked(fs->pwd.dentry)) {
 		spin_unlock(&vfs_lock);
 		return -ENOENT;
 	}
-	start = d_path_locked(&fs->pwd, &fs->root, buf, size);
+	len = path_format_locked(&fs->pwd, &fs->root, buf, size, &is_reachable);
 	spin_unlock(&vfs_lock);
-	if (start < 0)
-		return start;
-	memmove(buf, buf + start, size - (size_t)start);
-	return (long)(size - (size_t)start);
+	if (len < 0 || is_reachable)
+		return len < 0 ? len : len + 1;
+	/* Outside the caller's root: Linux's "(unreachable)" in front. */
+	if ((size_t)len + 1 + mark > size)
+		return -ENAMETOOLONG;
+	memmove(buf + mark, buf, (size_t)len + 1);
+	memcpy(buf, UNREACHABLE, mark);
+	return len + 1 + (long)mark;
 }

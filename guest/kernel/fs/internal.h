@@ -34,6 +34,9 @@ void file_accessed(struct file *file);
 
 /* super.c */
 struct file_system_type *find_filesystem(const char *name);
+/* Calls fn with each registered type's name, in registration order, under
+ * vfs_lock (/proc/filesystems). */
+void filesystems_for_each(void (*fn)(const char *name, void *arg), void *arg);
 int sget_fill(struct file_system_type *type, struct super_block **sb);
 void deactivate_super(struct super_block *sb);
 void ramfs_register(void);
@@ -80,6 +83,15 @@ int lookup_last(struct nameidata *nd, struct dentry **result);
 int follow_link(struct nameidata *nd, struct inode *link, bool follow_last);
 void nd_release(struct nameidata *nd);
 int nd_last_component(struct nameidata *nd, unsigned int flags);
+
+/* d_path.c */
+/* The name of path as seen from root (NULL: the top of its mount tree),
+ * NUL-terminated at buf; *is_reachable is false when the walk up from path
+ * never met root (a mount outside root's tree, a kernel-internal mount): the
+ * name is then the one from the top of path's own tree. Returns the length
+ * or -ENAMETOOLONG. */
+long path_format_locked(const struct path *path, const struct path *root, char *buf, size_t size,
+			bool *is_reachable);
 
 /* stat.c */
 void inode_fill_kstat(const struct inode *inode, struct kstat *stat);

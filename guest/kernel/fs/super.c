@@ -33,6 +33,16 @@ struct file_system_type *find_filesystem(const char *name)
 	return NULL;
 }
 
+void filesystems_for_each(void (*fn)(const char *name, void *arg), void *arg)
+{
+	struct file_system_type *type;
+
+	spin_lock(&vfs_lock);
+	list_for_each_entry(type, &file_systems, list)
+		fn(type->name, arg);
+	spin_unlock(&vfs_lock);
+}
+
 /* A new super block of type, filled and active once. */
 int sget_fill(struct file_system_type *type, struct super_block **result)
 {

@@ -11,6 +11,7 @@
 #include <vitro/mm.h>
 #include <vitro/slab.h>
 #include <vitro/syscalls.h>
+#include <vitro/task.h>
 #include <vitro/uaccess.h>
 
 #include "sys_util.h"
@@ -222,6 +223,20 @@ static long rw_checks(struct file *file, bool is_write, const int64_t *pos)
 	return 0;
 }
 
+/* /proc/<pid>/io, as Linux counts it: every call, and the bytes moved. */
+static void account_rw(bool is_write, long ret)
+{
+	if (is_write) {
+		current->io_syscw++;
+		if (ret > 0)
+			current->io_wchar += (uint64_t)ret;
+	} else {
+		current->io_syscr++;
+		if (ret > 0)
+			current->io_rchar += (uint64_t)ret;
+	}
+}
+
 static long rw_vector(int fd, uint64_t uiov, unsigned long nr, int64_t *pos, bool is_write)
 {
 	struct user_iovec *iov;
@@ -246,6 +261,7 @@ static long rw_vector(int fd, uint64_t uiov, unsigned long nr, int64_t *pos, boo
 	kfree(iov);
 out:
 	vfs_close(file);
+	account_rw(is_write, ret);
 	return ret;
 }
 
@@ -267,6 +283,7 @@ static long rw_buffer(int fd, uint64_t ubuf, size_t count, int64_t *pos, bool is
 	if (!ret)
 		ret = is_write ? do_write(file, &it, v.len, pos) : do_read(file, &it, v.len, pos);
 	vfs_close(file);
+	account_rw(is_write, ret);
 	return ret;
 }
 

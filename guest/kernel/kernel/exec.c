@@ -423,12 +423,15 @@ static void exec_commit(struct mm_struct *mm, const char *filename, uint64_t ent
 	struct mm_struct *old = t->mm;
 	struct trap_frame *f = task_user_frame(t);
 	const char *base = strrchr(filename, '/');
+	unsigned long flags;
 
 	if (t->vfork_done) {
 		complete(t->vfork_done);
 		t->vfork_done = NULL;
 	}
+	flags = task_lock(t);
 	t->mm = mm;
+	task_unlock(t, flags);
 	t->thread.cr3 = mm->pgtable.root_phys;
 	t->thread.fsbase = 0;
 	t->thread.gsbase = 0;
@@ -600,9 +603,21 @@ SYSCALL_DEFINE3(execve, uint64_t, ufilename, uint64_t, uargv, uint64_t, uenvp)
 	return err;
 }
 
+struct mm_struct *get_task_mm(struct task *t)
+{
+	unsigned long flags = task_lock(t);
+	struct mm_struct *mm = t->mm;
+
+	if (mm)
+		mmget(mm);
+	task_unlock(t, flags);
+	return mm;
+}
+
 void exit_mm(struct task *t)
 {
 	struct mm_struct *mm = t->mm;
+	unsigned long flags;
 
 	if (mm)
 		exit_robust_list(t);
@@ -615,7 +630,9 @@ void exit_mm(struct task *t)
 	t->clear_child_tid = 0;
 	t->thread.cr3 = 0;
 	arch_leave_user_mm();
+	flags = task_lock(t);
 	t->mm = NULL;
+	task_unlock(t, flags);
 	if (mm)
 		mmput(mm);
 }

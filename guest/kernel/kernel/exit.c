@@ -22,8 +22,10 @@ struct task *child_reaper;
 static void exit_files(struct task *t)
 {
 	struct files_struct *files = t->files;
+	unsigned long flags = task_lock(t);
 
 	t->files = NULL;
+	task_unlock(t, flags);
 	if (files && !__atomic_sub_fetch(&files->count, 1, __ATOMIC_ACQ_REL)) {
 		files_release(files);
 		kfree(files);
@@ -33,8 +35,10 @@ static void exit_files(struct task *t)
 static void exit_fs(struct task *t)
 {
 	struct fs_struct *fs = t->fs;
+	unsigned long flags = task_lock(t);
 
 	t->fs = NULL;
+	task_unlock(t, flags);
 	if (fs && !__atomic_sub_fetch(&fs->users, 1, __ATOMIC_ACQ_REL)) {
 		fs_struct_release(fs);
 		kfree(fs);
@@ -176,6 +180,8 @@ __noreturn void do_group_exit(int status)
  * its last reference. */
 void release_task(struct task *t)
 {
+	struct sighand_struct *sighand;
+	struct signal_struct *signal;
 	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
 
 	if (!list_empty(&t->sibling)) {
@@ -184,10 +190,14 @@ void release_task(struct task *t)
 	}
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	sigpending_flush(&t->pending);
-	sighand_put(t->sighand);
+	flags = task_lock(t);
+	sighand = t->sighand;
+	signal = t->signal;
 	t->sighand = NULL;
-	signal_struct_put(t->signal);
 	t->signal = NULL;
+	task_unlock(t, flags);
+	sighand_put(sighand);
+	signal_struct_put(signal);
 	task_put(t); /* the reference the parent held for reaping */
 }
 

@@ -137,24 +137,33 @@ static int copy_mm(struct task *child, uint64_t flags)
 /* What a half-built child holds goes back. */
 static void free_child(struct task *child)
 {
-	if (child->mm)
-		mmput(child->mm);
+	/* The child is on the task list: /proc may look at it meanwhile. */
+	unsigned long flags = task_lock(child);
+	struct mm_struct *mm = child->mm;
+	struct files_struct *files = child->files;
+	struct fs_struct *fs = child->fs;
+	struct sighand_struct *sighand = child->sighand;
+	struct signal_struct *signal = child->signal;
+
 	child->mm = NULL;
-	child->thread.cr3 = 0;
-	if (child->files && !__atomic_sub_fetch(&child->files->count, 1, __ATOMIC_ACQ_REL)) {
-		files_release(child->files);
-		kfree(child->files);
-	}
-	if (child->fs && !__atomic_sub_fetch(&child->fs->users, 1, __ATOMIC_ACQ_REL)) {
-		fs_struct_release(child->fs);
-		kfree(child->fs);
-	}
 	child->files = NULL;
 	child->fs = NULL;
-	sighand_put(child->sighand);
 	child->sighand = NULL;
-	signal_struct_put(child->signal);
 	child->signal = NULL;
+	task_unlock(child, flags);
+	child->thread.cr3 = 0;
+	if (mm)
+		mmput(mm);
+	if (files && !__atomic_sub_fetch(&files->count, 1, __ATOMIC_ACQ_REL)) {
+		files_release(files);
+		kfree(files);
+	}
+	if (fs && !__atomic_sub_fetch(&fs->users, 1, __ATOMIC_ACQ_REL)) {
+		fs_struct_release(fs);
+		kfree(fs);
+	}
+	sighand_put(sighand);
+	signal_struct_put(signal);
 	/* Never woken: stopping it ends it without running a line. */
 	kthread_stop(child);
 }

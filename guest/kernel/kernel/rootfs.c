@@ -5,6 +5,7 @@
 #include <vitro/initramfs.h>
 #include <vitro/layout.h>
 #include <vitro/printk.h>
+#include <vitro/proc_fs.h>
 #include <vitro/slab.h>
 #include <vitro/string.h>
 #include <vitro/time.h>
@@ -30,6 +31,9 @@ void rootfs_init(void)
 
 	vfs_init();
 	vfs_set_clock(rootfs_clock);
+	/* Registered only: init mounts /proc, as on Linux. */
+	if (proc_fs_init())
+		pr_err("proc: cannot register the file system\n");
 	if (vfs_mount_root(&init_fs, "ramfs"))
 		panic("rootfs: cannot mount the ramfs root");
 	if (!boot_info.initrd_size) {

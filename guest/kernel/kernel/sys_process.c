@@ -9,13 +9,7 @@
 #include <vitro/syscalls.h>
 #include <vitro/task.h>
 #include <vitro/uaccess.h>
-
-/* What uname reports: Linux's name and a release new enough for every libc
- * (glibc refuses kernels older than 3.2). */
-#define UTS_SYSNAME "Linux"
-#define UTS_NODENAME "vitro"
-#define UTS_RELEASE "6.1.0-vitro"
-#define UTS_MACHINE "x86_64"
+#include <vitro/utsname.h>
 
 /* The host and domain names sethostname/setdomainname set (root may). */
 static char uts_nodename[__NEW_UTS_LEN + 1] = UTS_NODENAME;
@@ -52,7 +46,7 @@ SYSCALL_DEFINE1(uname, uint64_t, ubuf)
 	format_snprintf(uts.sysname, sizeof(uts.sysname), "%s", UTS_SYSNAME);
 	format_snprintf(uts.nodename, sizeof(uts.nodename), "%s", uts_nodename);
 	format_snprintf(uts.release, sizeof(uts.release), "%s", UTS_RELEASE);
-	format_snprintf(uts.version, sizeof(uts.version), "#1 SMP vitro %s", VITRO_VERSION);
+	format_snprintf(uts.version, sizeof(uts.version), "%s", UTS_VERSION);
 	format_snprintf(uts.machine, sizeof(uts.machine), "%s", UTS_MACHINE);
 	format_snprintf(uts.domainname, sizeof(uts.domainname), "%s", uts_domainname);
 	return copy_to_user(ubuf, &uts, sizeof(uts)) ? -EFAULT : 0;

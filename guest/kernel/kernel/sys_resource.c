@@ -9,10 +9,12 @@
 #include <vitro/errno.h>
 #include <vitro/format.h>
 #include <vitro/fs.h>
+#include <vitro/loadavg.h>
 #include <vitro/mm.h>
 #include <vitro/printk.h>
 #include <vitro/process.h>
 #include <vitro/random.h>
+#include <vitro/sched_stats.h>
 #include <vitro/slab.h>
 #include <vitro/string.h>
 #include <vitro/syscalls.h>
@@ -128,12 +130,17 @@ SYSCALL_DEFINE1(sysinfo, uint64_t, uinfo)
 {
 	struct page_alloc_stats stats;
 	struct count_procs procs = { 0 };
+	unsigned long loads[3];
 	struct sysinfo info;
 
 	memset(&info, 0, sizeof(info));
 	page_alloc_get_stats(&stats);
 	for_each_task(count_process, &procs);
 	info.uptime = (long)(ktime_get_ns() / NSEC_PER_SEC);
+	/* The load average in sysinfo's 16 fractional bits (uptime, top). */
+	sched_get_loadavg(loads);
+	for (int i = 0; i < 3; i++)
+		info.loads[i] = loads[i] << (SI_LOAD_SHIFT - FSHIFT);
 	info.totalram = stats.managed_pages;
 	info.freeram = stats.free_pages;
 	info.procs = (unsigned short)procs.n;

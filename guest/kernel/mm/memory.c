@@ -26,11 +26,19 @@ uint64_t vm_get_page_prot(uint64_t vm_flags)
 	return prot;
 }
 
+static uint64_t rss_total[NR_MM_COUNTERS];
+
+uint64_t mm_rss_total(enum mm_counter member)
+{
+	return __atomic_load_n(&rss_total[member], __ATOMIC_RELAXED);
+}
+
 void mm_counter_add(struct mm_struct *mm, enum mm_counter member, int64_t nr_pages)
 {
 	uint64_t rss;
 
 	__atomic_store_n(&mm->rss[member], mm->rss[member] + (uint64_t)nr_pages, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&rss_total[member], (uint64_t)nr_pages, __ATOMIC_RELAXED);
 	if (nr_pages > 0) {
 		rss = get_mm_rss(mm);
 		if (rss > mm->hiwater_rss)
@@ -259,19 +267,22 @@ int move_page_tables(struct mm_struct *mm, uint64_t old_addr, uint64_t new_addr,
 struct rss_walk {
 	struct vm_area_struct *vma;
 	struct vma_rss *rss;
-	uint64_t pss; /* bytes << PSS_SHIFT */
+	uint64_t pss, pss_dirty; /* bytes << PSS_SHIFT */
 };
 
 static int rss_pte(uint64_t *pte, uint64_t virt, void *arg)
 {
 	struct rss_walk *walk = arg;
 	uint64_t entry = *pte;
+	enum mm_counter counter;
+	uint64_t share;
 	int mappers;
 
 	(void)virt;
 	if (!pte_has_page(entry))
 		return 0;
-	switch (pte_counter(walk->vma, entry)) {
+	counter = pte_counter(walk->vma, entry);
+	switch (counter) {
 	case MM_FILEPAGES:
 		walk->rss->file_pages++;
 		break;
@@ -286,9 +297,16 @@ static int rss_pte(uint64_t *pte, uint64_t virt, void *arg)
 	mappers = page_count(pte_page(entry)) - (walk->vma->vm_shared_anon ? 1 : 0);
 	if (mappers < 1)
 		mappers = 1;
-	if (mappers > 1)
+	if (mappers > 1) {
 		walk->rss->shared_pages++;
-	walk->pss += (PAGE_SIZE << PSS_SHIFT) / (uint64_t)mappers;
+		if (counter == MM_FILEPAGES)
+			walk->rss->shared_file_pages++;
+	}
+	share = (PAGE_SIZE << PSS_SHIFT) / (uint64_t)mappers;
+	walk->pss += share;
+	/* File pages not written since read are clean; the rest are not. */
+	if (counter != MM_FILEPAGES)
+		walk->pss_dirty += share;
 	return 0;
 }
 
@@ -299,4 +317,5 @@ void vma_get_rss(struct vm_area_struct *vma, struct vma_rss *rss)
 	*rss = (struct vma_rss){ 0 };
 	pgtable_walk_ptes(&vma->vm_mm->pgtable, vma->vm_start, vma->vm_end, rss_pte, &walk);
 	rss->pss_bytes = walk.pss >> PSS_SHIFT;
+	rss->pss_dirty_bytes = walk.pss_dirty >> PSS_SHIFT;
 }

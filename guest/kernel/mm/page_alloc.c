@@ -5,6 +5,7 @@
 #include <vitro/cpu.h>
 #include <vitro/list.h>
 #include <vitro/mm.h>
+#include <vitro/sched_stats.h>
 #include <vitro/shrinker.h>
 #include <vitro/spinlock.h>
 #include <vitro/string.h>
@@ -641,20 +642,24 @@ static struct page *alloc_pages_nowait(gfp_t gfp, unsigned int order)
 }
 
 /* Linux's direct reclaim, for callers that may wait: caches shrink, gently
- * first, until the allocation succeeds or nothing more comes free. */
+ * first, until the allocation succeeds or nothing more comes free. The time
+ * it takes is a memory stall (/proc/pressure/memory). */
 static struct page *alloc_pages_reclaim(gfp_t gfp, unsigned int order)
 {
 	struct page *page = NULL;
+	unsigned long stall;
 	int priority;
 
 	if (!gfp_may_reclaim(gfp))
 		return NULL;
+	psi_memstall_enter(&stall);
 	for (priority = RECLAIM_PRIORITY_MAX; priority >= 0 && !page; priority--) {
 		if (!shrink_slab(priority))
 			continue;
 		page_alloc_drain_cpu(smp_processor_id());
 		page = alloc_pages_nowait(gfp, order);
 	}
+	psi_memstall_leave(&stall);
 	return page;
 }
 

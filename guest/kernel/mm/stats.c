@@ -3,7 +3,9 @@
 #include <vitro/format.h>
 #include <vitro/mm.h>
 #include <vitro/mm_stats.h>
+#include <vitro/mm_user.h>
 #include <vitro/slab.h>
+#include <vitro/string.h>
 #include <vitro/vmalloc.h>
 
 struct text {
@@ -74,23 +76,70 @@ size_t mm_format_slabinfo(char *buf, size_t len)
 	return text_end(&t);
 }
 
+/* One line as Linux's show_val_kb(): the number ends in column 24 (the
+ * name padded to 16, the number to 8; a longer name shortens the number's
+ * field, as "HardwareCorrupted: %5lu" does). */
+static void meminfo_kb(struct text *t, const char *name, uint64_t kb)
+{
+	text_add(t, "%s%*llu kB\n", name, (int)(24 - strlen(name)), (unsigned long long)kb);
+}
+
+/*
+ * Linux 6.1's lines in its order, so that parsers looking for any of them
+ * (free: MemAvailable, Cached, SReclaimable; top: MemShared, Buffers...)
+ * find it. What this kernel does not have is 0: no page cache (ramfs file
+ * data is slab memory), no swap, no huge pages, no LRU lists. MemAvailable
+ * is the free memory alone: what reclaim could add is not measured.
+ */
 size_t mm_format_meminfo(char *buf, size_t len)
 {
+	static const char *const zero_lines[] = {
+		"Buffers:",	   "Cached:",	    "SwapCached:",     "Active:",
+		"Inactive:",	   "Active(anon):", "Inactive(anon):", "Active(file):",
+		"Inactive(file):", "Unevictable:",  "Mlocked:",	       "SwapTotal:",
+		"SwapFree:",	   "Zswap:",	    "Zswapped:",       "Dirty:",
+		"Writeback:",
+	};
+	static const char *const zero_lines_after_vmalloc[] = {
+		"VmallocChunk:",   "Percpu:",	      "HardwareCorrupted:", "AnonHugePages:",
+		"ShmemHugePages:", "ShmemPmdMapped:", "FileHugePages:",	    "FilePmdMapped:",
+	};
 	struct text t = { buf, len, 0 };
 	struct page_alloc_stats stats;
 	struct vmalloc_stats vstats;
-	const unsigned long long kb_per_page = PAGE_SIZE / 1024;
+	const uint64_t kb_per_page = PAGE_SIZE / 1024;
+	uint64_t slab_kb = slab_total_pages() * kb_per_page;
+	unsigned int i;
 
 	page_alloc_get_stats(&stats);
 	vmalloc_get_stats(&vstats);
-	text_add(&t, "MemTotal:       %8llu kB\n",
-		 (unsigned long long)stats.managed_pages * kb_per_page);
-	text_add(&t, "MemFree:        %8llu kB\n",
-		 (unsigned long long)stats.free_pages * kb_per_page);
-	text_add(&t, "Slab:           %8llu kB\n",
-		 (unsigned long long)slab_total_pages() * kb_per_page);
-	text_add(&t, "VmallocTotal:   %8llu kB\n",
-		 (unsigned long long)((VMALLOC_END - VMALLOC_START) >> 10));
-	text_add(&t, "VmallocUsed:    %8llu kB\n", (unsigned long long)(vstats.mapped_bytes >> 10));
+	meminfo_kb(&t, "MemTotal:", stats.managed_pages * kb_per_page);
+	meminfo_kb(&t, "MemFree:", stats.free_pages * kb_per_page);
+	meminfo_kb(&t, "MemAvailable:", stats.free_pages * kb_per_page);
+	for (i = 0; i < ARRAY_SIZE(zero_lines); i++)
+		meminfo_kb(&t, zero_lines[i], 0);
+	meminfo_kb(&t, "AnonPages:", mm_rss_total(MM_ANONPAGES) * kb_per_page);
+	meminfo_kb(&t, "Mapped:", mm_rss_total(MM_FILEPAGES) * kb_per_page);
+	meminfo_kb(&t, "Shmem:", mm_rss_total(MM_SHMEMPAGES) * kb_per_page);
+	meminfo_kb(&t, "KReclaimable:", 0);
+	meminfo_kb(&t, "Slab:", slab_kb);
+	meminfo_kb(&t, "SReclaimable:", 0);
+	meminfo_kb(&t, "SUnreclaim:", slab_kb);
+	meminfo_kb(&t, "KernelStack:", kernel_stack_count() * (KERNEL_STACK_SIZE / 1024));
+	meminfo_kb(&t, "PageTables:", 0);
+	meminfo_kb(&t, "NFS_Unstable:", 0);
+	meminfo_kb(&t, "Bounce:", 0);
+	meminfo_kb(&t, "WritebackTmp:", 0);
+	/* Linux's default overcommit_ratio (50%) of RAM, and no swap. */
+	meminfo_kb(&t, "CommitLimit:", stats.managed_pages / 2 * kb_per_page);
+	meminfo_kb(&t, "Committed_AS:", 0);
+	meminfo_kb(&t, "VmallocTotal:", (VMALLOC_END - VMALLOC_START) >> 10);
+	meminfo_kb(&t, "VmallocUsed:", vstats.mapped_bytes >> 10);
+	for (i = 0; i < ARRAY_SIZE(zero_lines_after_vmalloc); i++)
+		meminfo_kb(&t, zero_lines_after_vmalloc[i], 0);
+	text_add(&t, "HugePages_Total:   %5u\nHugePages_Free:    %5u\n", 0u, 0u);
+	text_add(&t, "HugePages_Rsvd:    %5u\nHugePages_Surp:    %5u\n", 0u, 0u);
+	meminfo_kb(&t, "Hugepagesize:", 2048);
+	meminfo_kb(&t, "Hugetlb:", 0);
 	return text_end(&t);
 }

@@ -204,14 +204,27 @@ bool vmalloc_area_bounds(uint64_t addr, uint64_t *area_start, uint64_t *area_end
 	return true;
 }
 
+static uint64_t nr_kernel_stacks;
+
 void *kernel_stack_alloc(void)
 {
-	return vmalloc(KERNEL_STACK_SIZE);
+	void *stack = vmalloc(KERNEL_STACK_SIZE);
+
+	if (stack)
+		__atomic_add_fetch(&nr_kernel_stacks, 1, __ATOMIC_RELAXED);
+	return stack;
 }
 
 void kernel_stack_free(void *stack)
 {
+	if (stack)
+		__atomic_sub_fetch(&nr_kernel_stacks, 1, __ATOMIC_RELAXED);
 	vfree(stack);
+}
+
+uint64_t kernel_stack_count(void)
+{
+	return __atomic_load_n(&nr_kernel_stacks, __ATOMIC_RELAXED);
 }
 
 void vmalloc_get_stats(struct vmalloc_stats *out)

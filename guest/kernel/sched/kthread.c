@@ -14,6 +14,7 @@
 
 /* pid 1 is kept for init, the first user process (kernel threads start at 2). */
 static int next_pid = 2;
+static uint64_t nr_tasks_created;
 static struct spinlock all_tasks_lock = SPINLOCK_INIT;
 static LIST_HEAD_DECLARE(all_tasks);
 
@@ -53,6 +54,7 @@ struct task *kthread_create(int (*fn)(void *arg), void *arg, const char *name)
 	cpumask_set_first(&t->cpus_allowed, NR_CPUS);
 	t->refcount = 2; /* the caller's and its own */
 	spin_lock_init(&t->pi_lock);
+	spin_lock_init(&t->alloc_lock);
 	list_init(&t->rq_link);
 	t->thread_fn = fn;
 	t->thread_arg = arg;
@@ -61,6 +63,7 @@ struct task *kthread_create(int (*fn)(void *arg), void *arg, const char *name)
 		    .parent_comm = trace_comm(current->comm), .child_comm = trace_comm(t->comm));
 	flags = spin_lock_irqsave(&all_tasks_lock);
 	list_add_tail(&t->all_link, &all_tasks);
+	nr_tasks_created++;
 	spin_unlock_irqrestore(&all_tasks_lock, flags);
 	return t;
 }
@@ -109,6 +112,21 @@ void for_each_task(bool (*fn)(struct task *t, void *arg), void *arg)
 void task_set_pid(struct task *t, int pid)
 {
 	t->pid = pid;
+}
+
+void task_get_counts(struct task_counts *counts)
+{
+	unsigned long flags = spin_lock_irqsave(&all_tasks_lock);
+	struct task *t;
+
+	counts->nr_created = nr_tasks_created;
+	counts->nr_alive = 0;
+	list_for_each_entry(t, &all_tasks, all_link)
+		if (!t->is_idle && t->exit_state != EXIT_DEAD &&
+		    (t->exit_state || t->state != TASK_DEAD)) /* zombies count */
+			counts->nr_alive++;
+	counts->last_pid = __atomic_load_n(&next_pid, __ATOMIC_RELAXED) - 1;
+	spin_unlock_irqrestore(&all_tasks_lock, flags);
 }
 
 void task_put(struct task *t)

@@ -9,6 +9,7 @@
 #define GUEST_KERNEL_SCHED_RUNTIME_H
 
 #include <vitro/percpu.h>
+#include <vitro/psi.h>
 #include <vitro/task.h>
 #include <vitro/time.h>
 
@@ -26,6 +27,18 @@ struct cpu_rq {
 	uint64_t load;
 	/* statistics */
 	uint64_t nr_balance_moves, idle_ns, idle_since_ns;
+	/* Load, pressure and CPU time (accounting.c). The sleeper counts are
+	 * kept where a task went to sleep and dropped where it wakes, so only
+	 * their sum over the CPUs is meaningful; one CPU's may be negative. */
+	int nr_uninterruptible; /* asleep in TASK_UNINTERRUPTIBLE */
+	int nr_iowait; /* asleep in io_schedule() */
+	unsigned int nr_memstall; /* queued tasks in a memory stall */
+	int load_nr_active; /* runnable + uninterruptible, at load_stamp_ns */
+	int64_t load_active_ns; /* its integral over time, up to load_stamp_ns */
+	uint64_t load_stamp_ns;
+	struct psi_cpu psi;
+	uint64_t nr_user_ticks, nr_nice_ticks, nr_system_ticks;
+	uint64_t online_ns; /* when the CPU joined the scheduler */
 };
 
 static inline struct cpu_rq *cpu_rq_of(unsigned int cpu)
@@ -84,6 +97,24 @@ void periodic_balance(struct cpu_rq *crq);
  * where it may run. Nothing locked. */
 void migrate_switched_out_task(struct task *t);
 void balance_move_to_allowed(struct task *t);
+
+/* accounting.c */
+void sched_account_init_cpu(struct cpu_rq *crq);
+/* After any change to the counts it follows (queued tasks, the running
+ * task, sleepers, memory stalls): charges the time since the last change
+ * to the old state (load integral, PSI states) and takes the new one. The
+ * run queue is locked and its clock recent. */
+void sched_account_update(struct cpu_rq *crq);
+/* prev is being dequeued to sleep in prev_state: counts it as an
+ * uninterruptible or I/O-waiting sleeper here. */
+void sched_account_sleep(struct cpu_rq *crq, struct task *prev, unsigned int prev_state);
+/* t, asleep, is being woken; crq is the run queue it slept on (locked). */
+void sched_account_wakeup(struct cpu_rq *crq, struct task *t);
+/* From the tick: charges the tick to user, nice or system time. */
+void sched_account_tick(struct cpu_rq *crq, bool is_user_mode);
+/* From the tick, nothing locked: the load average's and PSI's periodic
+ * updates when they are due. */
+void sched_account_periodic(void);
 
 /* kthread.c */
 /* The scheduler's view of a fresh task's first moments (switch_to.S calls it). */

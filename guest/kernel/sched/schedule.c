@@ -36,12 +36,15 @@ static void rq_update_counts(struct cpu_rq *crq)
 	WRITE_ONCE(crq->nr_running, sched_rq_nr_running(rq));
 	WRITE_ONCE(crq->load,
 		   rq->fair.load + SCHED_NICE_0_WEIGHT * (rq->rt.nr_running + rq->dl.nr_running));
+	sched_account_update(crq);
 }
 
 void rq_enqueue(struct cpu_rq *crq, struct task *t, unsigned int flags)
 {
 	sched_enqueue(&crq->rq, &t->sched, flags);
 	list_add_tail(&t->rq_link, &crq->tasks);
+	if (t->in_memstall)
+		crq->nr_memstall++;
 	rq_update_counts(crq);
 }
 
@@ -50,6 +53,8 @@ void rq_dequeue(struct cpu_rq *crq, struct task *t, unsigned int flags)
 	sched_dequeue(&crq->rq, &t->sched, flags);
 	list_del(&t->rq_link);
 	list_init(&t->rq_link);
+	if (t->in_memstall)
+		crq->nr_memstall--;
 	rq_update_counts(crq);
 }
 
@@ -163,6 +168,7 @@ static void sched_tick_fn(struct timer *timer)
 	raw_spin_lock(&crq->lock);
 	rq_clock_update(crq);
 	sched_tick(&crq->rq);
+	sched_account_tick(crq, irq_interrupted_user_mode());
 	rq_resched_sync(crq);
 	balance = crq->rq.clock_ns >= crq->next_balance_ns;
 	if (balance)
@@ -171,6 +177,7 @@ static void sched_tick_fn(struct timer *timer)
 	raw_spin_unlock(&crq->lock);
 	if (balance)
 		periodic_balance(crq);
+	sched_account_periodic();
 }
 
 /* --- schedule() -------------------------------------------------------------------------------- */
@@ -219,6 +226,8 @@ static void __schedule(bool preempt)
 	rq_clock_update(crq);
 	prev_state = READ_ONCE(prev->state);
 	if (!preempt && prev_state != TASK_RUNNING) {
+		if (prev_state != TASK_DEAD)
+			sched_account_sleep(crq, prev, prev_state);
 		rq_dequeue(crq, prev, SCHED_DEQUEUE_SLEEP);
 		prev->migration_pending = false; /* its wake-up picks an allowed CPU */
 		if (prev_state == TASK_DEAD)
@@ -238,6 +247,7 @@ static void __schedule(bool preempt)
 		return;
 	}
 	account_switch(crq, prev, next, !preempt && prev_state != TASK_RUNNING);
+	sched_account_update(crq); /* the CPU's task changed */
 	trace_sched_switch(prev, next, preempt ? TASK_RUNNING : prev_state);
 	next->on_cpu = 1;
 	tick_rearm(crq);
@@ -366,6 +376,7 @@ bool try_to_wake_up(struct task *t, unsigned int state_mask)
 	double_rq_lock(src, dst);
 	rq_clock_update(src);
 	WRITE_ONCE(t->state, TASK_RUNNING);
+	sched_account_wakeup(src, t);
 	t->nr_wakeups++;
 	trace_sched_wakeup(t, rq_move_and_enqueue(src, dst, t, SCHED_ENQUEUE_WAKEUP)->cpu);
 	double_rq_unlock(src, dst);
@@ -536,6 +547,7 @@ static struct task *idle_task_create(unsigned int cpu)
 	idle->cpu = cpu;
 	idle->refcount = 1;
 	spin_lock_init(&idle->pi_lock);
+	spin_lock_init(&idle->alloc_lock);
 	list_init(&idle->rq_link);
 	list_init(&idle->all_link);
 	cpumask_clear(&idle->cpus_allowed);
@@ -559,6 +571,7 @@ void sched_init_cpu(unsigned int cpu)
 	sched_rq_init(&crq->rq, cpu, &sched_params, &idle->sched);
 	crq->rq.clock_ns = ktime_get_ns();
 	crq->idle_since_ns = crq->rq.clock_ns;
+	sched_account_init_cpu(crq);
 	this_cpu()->curr_task = idle;
 	this_cpu()->rq = crq;
 	__atomic_fetch_or(&cpu_sched_online.bits[cpu / 64], 1ull << (cpu % 64), __ATOMIC_RELEASE);

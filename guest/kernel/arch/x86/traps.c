@@ -7,8 +7,10 @@
 #include <vitro/compiler.h>
 #include <vitro/kallsyms.h>
 #include <vitro/layout.h>
+#include <vitro/percpu.h>
 #include <vitro/preempt.h>
 #include <vitro/printk.h>
+#include <vitro/proc_fs.h>
 #include <vitro/trace.h>
 #include <vitro/vmalloc.h>
 
@@ -50,6 +52,9 @@ static struct {
 	irq_handler_fn handler;
 	void *opaque;
 } irq_handlers[IDT_ENTRIES];
+
+/* Interrupts taken per vector, for /proc/stat. */
+static uint64_t irq_counts[IDT_ENTRIES];
 
 struct trap_fixup_record trap_last_fixup;
 
@@ -306,16 +311,40 @@ static void trace_irq_exit(unsigned int vector)
 		trace_event(irq_handler_exit, .irq = vector_irq(vector), .vector = vector);
 }
 
+bool irq_interrupted_user_mode(void)
+{
+	const struct trap_frame *f = this_cpu()->irq_frame;
+
+	return f && (f->cs & 3);
+}
+
+uint64_t irq_count(unsigned int vector)
+{
+	uint64_t total = 0;
+
+	if (vector < IDT_ENTRIES)
+		return __atomic_load_n(&irq_counts[vector], __ATOMIC_RELAXED);
+	for (vector = 0; vector < IDT_ENTRIES; vector++)
+		total += __atomic_load_n(&irq_counts[vector], __ATOMIC_RELAXED);
+	return total;
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
 	const struct extable_entry *fixup;
 
 	if (f->vector >= TRAP_NR_EXCEPTIONS) {
+		struct cpu_local *local = this_cpu();
+		struct trap_frame *outer = local->irq_frame;
+
 		preempt_count_add(HARDIRQ_OFFSET);
+		__atomic_fetch_add(&irq_counts[f->vector], 1, __ATOMIC_RELAXED);
+		local->irq_frame = f;
 		trace_irq_entry(f->vector);
 		if (irq_handlers[f->vector].handler)
 			irq_handlers[f->vector].handler(irq_handlers[f->vector].opaque);
 		trace_irq_exit(f->vector);
+		local->irq_frame = outer;
 		if (f->vector != SPURIOUS_VECTOR)
 			lapic_eoi();
 		preempt_count_sub(HARDIRQ_OFFSET);

@@ -58,4 +58,7 @@ void backtrace_print(uint64_t rip, uint64_t rbp);
 
 void trap_dispatch(struct trap_frame *frame);
 
+/* From an interrupt handler: whether the interrupt came from user mode. */
+bool irq_interrupted_user_mode(void);
+
 #endif

@@ -396,6 +396,10 @@ int vfs_rename(struct fs_struct *fs, const char *old_path, const char *new_path)
 int vfs_link(struct fs_struct *fs, const char *old_path, const char *new_path);
 int vfs_symlink(struct fs_struct *fs, const char *target, const char *link_path);
 long vfs_readlink(struct fs_struct *fs, const char *path, char *buf, size_t size);
+/* The absolute name of path in its mount tree ("/dev/console"; a name that
+ * was unlinked ends in " (deleted)"), NUL-terminated in buf. Returns its
+ * length, or -ENAMETOOLONG if it does not fit in size bytes. */
+long vfs_path_of(const struct path *path, char *buf, size_t size);
 
 /* --- what the system calls add (fs/sys_*.c) ------------------------------ */
 /* lseek, pread and pwrite work on regular files, directories, block devices
@@ -435,13 +439,10 @@ int vfs_fsetattr(struct file *file, const struct iattr *attr);
 int vfs_access(struct fs_struct *fs, const char *path, bool follow, int mode);
 int vfs_faccess(struct file *file, int mode);
 
-/* Writes path as seen from root at the end of buf, NUL-terminated, and
- * returns the offset in buf where it starts; a path root cannot reach gets
- * "(unreachable)" in front, as on Linux. -ENAMETOOLONG if size is too small. */
-long vfs_d_path(const struct path *path, const struct path *root, char *buf, size_t size);
 /* getcwd(2): the working directory's path into buf; returns its length with
  * the NUL, -ENOENT once the directory was removed, -ENAMETOOLONG if size is
- * too small. */
+ * too small. A directory outside the caller's root gets "(unreachable)" in
+ * front, as on Linux. */
 long vfs_getcwd(struct fs_struct *fs, char *buf, size_t size);
 /* fchdir(2): the directory file is opened on becomes the working directory. */
 int vfs_fchdir(struct fs_struct *fs, struct file *file);

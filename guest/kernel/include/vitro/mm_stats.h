@@ -1,6 +1,7 @@
 /* Memory statistics as text, in the formats of Linux's /proc/buddyinfo,
- * /proc/slabinfo and the top of /proc/meminfo, so tools that parse those
- * files can parse these. Each returns the length the full text needs (like
+ * /proc/slabinfo and /proc/meminfo (every line of Linux 6.1's, those this
+ * kernel has no counterpart for at 0), so tools that parse those files can
+ * parse these. Each returns the length the full text needs (like
  * snprintf) and writes at most len bytes, NUL-terminated. */
 #ifndef VITRO_MM_STATS_H
 #define VITRO_MM_STATS_H

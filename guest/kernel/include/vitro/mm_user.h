@@ -185,13 +185,20 @@ static inline uint64_t get_mm_rss(const struct mm_struct *mm)
 	       get_mm_counter(mm, MM_SHMEMPAGES);
 }
 
+/* Pages mapped by every address space together, by counter, as
+ * /proc/meminfo's AnonPages, Mapped and Shmem. A page that several address
+ * spaces map (after fork) counts once for each; Linux counts it once. */
+uint64_t mm_rss_total(enum mm_counter member);
+
 /* One area's resident pages, for /proc/PID/smaps. */
 struct vma_rss {
 	uint64_t anon_pages; /* Anonymous */
 	uint64_t file_pages;
 	uint64_t shmem_pages;
 	uint64_t shared_pages; /* also mapped elsewhere (Shared_*) */
+	uint64_t shared_file_pages; /* of those, file pages (clean: not written) */
 	uint64_t pss_bytes; /* Pss: each page's size divided by its mappers */
+	uint64_t pss_dirty_bytes; /* the part of Pss that is not clean file pages */
 };
 
 /* Walks the area's page tables (caller holds mmap_lock). */

@@ -17,6 +17,7 @@
 
 struct task;
 struct cpu_rq;
+struct trap_frame;
 
 struct cpu_local {
 	struct cpu_local *self; /* at offset 0: %gs:0 is this CPU's block */
@@ -30,6 +31,9 @@ struct cpu_local {
 	uint64_t user_rsp_scratch; /* the user RSP while SYSCALL entry switches stacks */
 	uint64_t loaded_cr3; /* the page tables this CPU runs on */
 	uint64_t user_gsbase; /* what KERNEL_GS_BASE holds (the user's GS base) */
+	/* The frame of the interrupt being handled, NULL outside one (Linux's
+	 * get_irq_regs()): the tick asks whether it interrupted user mode. */
+	struct trap_frame *irq_frame;
 };
 
 /* Points GS at cpu's block (called by each CPU for itself at start-up). */

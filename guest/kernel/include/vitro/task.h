@@ -69,7 +69,11 @@ struct task {
 	int exit_code;
 	struct completion exited;
 
-	/* User space; a kernel thread has none of it. */
+	/* User space; a kernel thread has none of it. These pointers, and
+	 * signal and sighand below, change only under alloc_lock (task_lock)
+	 * once the task is visible, so that another task may take a reference
+	 * to what they point at (/proc reading a process). */
+	struct spinlock alloc_lock;
 	struct mm_struct *mm;
 	struct files_struct *files;
 	struct fs_struct *fs;
@@ -115,6 +119,14 @@ struct task {
 	/* statistics */
 	uint64_t nvcsw, nivcsw; /* voluntary and involuntary context switches */
 	uint64_t nr_wakeups, nr_migrations;
+	uint64_t nr_user_ticks, nr_system_ticks; /* ticks that found it in each mode */
+	/* Sleep and stall accounting (sched/accounting.c). */
+	bool in_iowait; /* io_schedule(): its sleeps are I/O waits */
+	bool in_memstall; /* psi_memstall_enter() */
+	bool is_counted_uninterruptible; /* in its run queue's nr_uninterruptible */
+	bool is_counted_iowait; /* in its run queue's nr_iowait */
+	/* Linux's task_io_accounting: what read and write moved. */
+	uint64_t io_rchar, io_wchar, io_syscr, io_syscw;
 };
 
 #ifdef VITRO_HOST_BUILD
@@ -183,9 +195,33 @@ struct task *find_task_by_pid(int pid);
 void for_each_task(bool (*fn)(struct task *t, void *arg), void *arg);
 /* Gives a new task a fixed pid (init is 1). */
 void task_set_pid(struct task *t, int pid);
+/* For /proc: tasks made since boot (Linux's total_forks), tasks alive now
+ * (idle tasks aside), and the last pid handed out. */
+struct task_counts {
+	uint64_t nr_created;
+	unsigned int nr_alive;
+	int last_pid;
+};
+void task_get_counts(struct task_counts *counts);
 /* Makes a task running on another CPU enter the kernel soon (a signal
  * for it is pending). */
 void kick_process(struct task *t);
+
+/* Linux's task_lock(): see struct task's alloc_lock. A leaf lock, taken
+ * with interrupts off (it nests inside the task list's lock). */
+static inline unsigned long task_lock(struct task *t)
+{
+	return spin_lock_irqsave(&t->alloc_lock);
+}
+
+static inline void task_unlock(struct task *t, unsigned long flags)
+{
+	spin_unlock_irqrestore(&t->alloc_lock, flags);
+}
+
+/* t's address space with a user reference the caller drops with mmput(),
+ * or NULL (a kernel thread, or a task past exit_mm). */
+struct mm_struct *get_task_mm(struct task *t);
 
 /* --- scheduling ------------------------------------------------------------------------------ */
 /* Gives the CPU to the task the policy picks; the caller sleeps if it set a sleeping state. */

@@ -38,6 +38,8 @@ bool vmalloc_area_bounds(uint64_t addr, uint64_t *area_start, uint64_t *area_end
  * just below it). */
 void *kernel_stack_alloc(void);
 void kernel_stack_free(void *stack);
+/* Kernel stacks allocated now (KernelStack in /proc/meminfo). */
+uint64_t kernel_stack_count(void);
 
 struct vmalloc_stats {
 	uint64_t nr_areas;
