@@ -5,12 +5,19 @@ pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; }
 skip() { echo "SKIP $1: $2"; }
 
-# check NAME CONDITION-COMMAND... : PASS if the command succeeds.
+# check NAME CONDITION-COMMAND... : PASS if the command succeeds; returns
+# non-zero after a FAIL, so a caller can keep evidence.
 check() {
 	local name=$1
 	shift
-	if "$@"; then pass "$name"; else fail "$name" "${FAIL_WHY:-check failed: $*}"; fi
+	if "$@"; then
+		pass "$name"
+		FAIL_WHY=
+		return 0
+	fi
+	fail "$name" "${FAIL_WHY:-check failed: $*}"
 	FAIL_WHY=
+	return 1
 }
 
 # has_line FILE TEXT: the file contains the fixed string.
