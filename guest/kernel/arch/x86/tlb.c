@@ -32,7 +32,7 @@ void (*tlb_shootdown)(uint64_t start, uint64_t end);
 static struct spinlock shootdown_lock = SPINLOCK_INIT;
 static uint64_t shootdown_start, shootdown_end;
 static int shootdown_flag[NR_CPUS];
-unsigned long tlb_shootdowns_handled;
+unsigned long tlb_shootdowns_handled[NR_CPUS];
 
 static void flush_tlb_local_range(uint64_t start, uint64_t end);
 
@@ -44,7 +44,7 @@ static void shootdown_answer(void)
 		return;
 	flush_tlb_local_range(__atomic_load_n(&shootdown_start, __ATOMIC_RELAXED),
 			      __atomic_load_n(&shootdown_end, __ATOMIC_RELAXED));
-	__atomic_add_fetch(&tlb_shootdowns_handled, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&tlb_shootdowns_handled[cpu], 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&shootdown_flag[cpu], 0, __ATOMIC_RELEASE);
 }
 
