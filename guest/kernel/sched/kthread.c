@@ -177,10 +177,7 @@ __noreturn void task_exit(int code)
 	trace_event(sched_process_exit, .pid = t->pid, .prio = task_trace_prio(t),
 		    .comm = trace_comm(t->comm));
 	complete_all(&t->exited);
-	/* Preempted from here on, it stays queued and comes back to finish this. */
-	set_current_state(TASK_DEAD);
-	schedule(); /* finish_task_switch() on the next task drops its own reference */
-	panic("task %s (pid %d) ran after it exited", t->comm, t->pid);
+	schedule_dead(); /* finish_task_switch() on the next task drops its own reference */
 }
 
 void schedule_tail(struct task *prev)

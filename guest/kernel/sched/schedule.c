@@ -278,6 +278,20 @@ void schedule(void)
 	} while (need_resched());
 }
 
+/* The last switch away from an exiting task. Preemption stays off from the
+ * moment it is TASK_DEAD: preempted there, it would still be queued, yet
+ * finish_task_switch() would see it dead and drop its own reference, and its
+ * stack could be freed while it waits to run again (Linux's do_task_dead()). */
+__noreturn void schedule_dead(void)
+{
+	struct task *t = current;
+
+	preempt_disable();
+	set_current_state(TASK_DEAD);
+	__schedule(false);
+	panic("task %s (pid %d) ran after it exited", t->comm, t->pid);
+}
+
 static bool irqs_enabled(void)
 {
 	unsigned long flags;

@@ -226,6 +226,8 @@ struct mm_struct *get_task_mm(struct task *t);
 /* --- scheduling ------------------------------------------------------------------------------ */
 /* Gives the CPU to the task the policy picks; the caller sleeps if it set a sleeping state. */
 void schedule(void);
+/* Switches away from the exiting current task for good. */
+__noreturn void schedule_dead(void);
 /* Sleeps (TASK_UNINTERRUPTIBLE unless the caller set another state) for up to timeout_ns;
  * returns the time left if woken early, else 0. */
 uint64_t schedule_timeout(uint64_t timeout_ns);
