@@ -281,11 +281,14 @@ KTEST(sched_deadline_gets_its_runtime_every_period)
 	runtime = task_sched_runtime(dl_task);
 	kthread_join(dl_task);
 	kthread_stop(hog);
-	/* 300 ms is 10 periods of 3 ms each, against a hog that would take all of it. */
+	/* 300 ms is 10 periods of 3 ms each, against a hog that would take all of it.
+	 * The guarantee is the lower bound; above it, throttling happens at the
+	 * next tick, and a host that takes the vCPU away mid-period adds more
+	 * (unthrottled, it would run all 300 ms). */
 	expected = 10 * 3 * MS;
-	if (runtime < expected * 80 / 100 || runtime > expected * 120 / 100)
+	if (runtime < expected * 80 / 100 || runtime > expected * 2)
 		ktest_fail(ctx, __FILE__, __LINE__,
-			   "deadline thread ran %llu us, want %llu +- 20%%",
+			   "deadline thread ran %llu us, want %llu (-20%%, +100%%)",
 			   (unsigned long long)runtime / 1000, (unsigned long long)expected / 1000);
 }
 
