@@ -445,7 +445,9 @@ static int vm_load_guest(struct vm *vm, const struct run_config *cfg, struct vit
 		in.trace.nr_rings = trace_recorder_nr_rings(vm->trace);
 		in.trace.ring_size = trace_recorder_ring_size(vm->trace);
 		in.trace.event_mask = trace_recorder_categories(vm->trace);
-		trace_recorder_set_clock(vm->trace, in.tsc_khz, in.tsc_at_vmm_start);
+		trace_recorder_set_clock(vm->trace, in.tsc_khz, in.tsc_at_vmm_start,
+					 (uint64_t)cfg->start_time.tv_sec * 1000000000u +
+						 (uint64_t)cfg->start_time.tv_nsec);
 	}
 	if (cfg->initrd_path) {
 		rc = file_read_all(cfg->initrd_path, "--initrd", cfg->mem_bytes, &initrd,
@@ -586,7 +588,9 @@ int vm_run(const struct run_config *cfg, const char *kvm_path, struct vitro_erro
 	rc = rc ?: kvm_vm_create(&vm->kvm, cfg->mem_bytes, &trace_region, vm->trace ? 1 : 0, err);
 	rc = rc ?: vm_create_vcpus(vm, cfg, err);
 	rc = rc ?: vm_add_devices(vm, err);
-	rc = rc ?: vm_disks_attach(&vm->disks, &vm->kvm, &vm->mmio, cfg->nr_cpus, err);
+	rc = rc	   ?:
+		     vm_disks_attach(&vm->disks, &vm->kvm, &vm->mmio, cfg->nr_cpus,
+				     trace_recorder_vmm_tracer(vm->trace), err);
 	rc = rc ?: vm_load_guest(vm, cfg, err);
 	rc = rc ?: vm_gdb_create(vm, cfg, err);
 	if (rc)

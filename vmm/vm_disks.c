@@ -53,14 +53,17 @@ static void vm_disk_set_irq(void *opaque, bool level)
 			;
 }
 
-static int vm_disk_attach(struct vm_disk *disk, const struct fdt_virtio_mmio *slot,
-			  struct kvm_vm *kvm, struct bus *mmio_bus, unsigned int nr_cpus,
+static int vm_disk_attach(struct vm_disk *disk, unsigned int index,
+			  const struct fdt_virtio_mmio *slot, struct kvm_vm *kvm,
+			  struct bus *mmio_bus, unsigned int nr_cpus, struct vmm_tracer *tracer,
 			  struct vitro_error *err)
 {
 	struct virtio_blk_options options = {
 		.nr_queues = disk->nr_queues ? disk->nr_queues : nr_cpus,
 		.engine = DISK_ENGINE_AUTO,
 		.has_io_threads = true,
+		.tracer = tracer,
+		.trace_dev = index,
 	};
 	char path[VITRO_DISK_PATH_MAX];
 	unsigned int q;
@@ -96,7 +99,7 @@ static int vm_disk_attach(struct vm_disk *disk, const struct fdt_virtio_mmio *sl
 }
 
 int vm_disks_attach(struct vm_disks *disks, struct kvm_vm *kvm, struct bus *mmio_bus,
-		    unsigned int nr_cpus, struct vitro_error *err)
+		    unsigned int nr_cpus, struct vmm_tracer *tracer, struct vitro_error *err)
 {
 	unsigned int i;
 	int rc;
@@ -107,8 +110,8 @@ int vm_disks_attach(struct vm_disks *disks, struct kvm_vm *kvm, struct bus *mmio
 			.size = MACHINE_VIRTIO_MMIO_SIZE,
 			.irq = MACHINE_VIRTIO_MMIO_FIRST_IRQ + i,
 		};
-		rc = vm_disk_attach(&disks->disks[i], &disks->slots[i], kvm, mmio_bus, nr_cpus,
-				    err);
+		rc = vm_disk_attach(&disks->disks[i], i, &disks->slots[i], kvm, mmio_bus, nr_cpus,
+				    tracer, err);
 		if (rc)
 			return rc;
 	}

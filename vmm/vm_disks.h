@@ -16,6 +16,8 @@
 #include "kvm/kvm.h"
 #include "virtio/mmio.h"
 
+struct vmm_tracer;
+
 struct vm_disk {
 	struct disk image; /* until the device takes it over */
 	struct virtio_blk *blk;
@@ -36,9 +38,9 @@ struct vm_disks {
 int vm_disks_open(struct vm_disks *disks, const struct run_config *cfg, struct vitro_error *err);
 
 /* Creates the devices on guest RAM and puts them on the MMIO bus, with
- * their irqfds and ioeventfds. */
+ * their irqfds and ioeventfds; they emit their events to tracer (or NULL). */
 int vm_disks_attach(struct vm_disks *disks, struct kvm_vm *kvm, struct bus *mmio_bus,
-		    unsigned int nr_cpus, struct vitro_error *err);
+		    unsigned int nr_cpus, struct vmm_tracer *tracer, struct vitro_error *err);
 
 /* cmdline with virtio_mmio.device=SIZE@BASE:IRQ appended for each disk,
  * as Linux and QEMU's microvm write it, into out. */

@@ -16,7 +16,12 @@
  * printk.h, raw_syscalls.h, exceptions.h, block.h) so readers of `perf script`
  * feel at home. Block events: dev is major << 20 | minor; op is enum req_op |
  * REQ_* flags << 8 (the guest's vitro/blkdev.h); queued_ns is insert to issue,
- * latency_ns insert to completion. */
+ * latency_ns insert to completion. The vmm_blk_* events are vitro's own, in
+ * its stream beside the vCPUs' (struct trace_info's has_vmm_stream): its
+ * virtio-blk device took a request off queue `queue` of disk `dev` (0 for the
+ * first --disk), handed it to the host's I/O, and completed it; type is the
+ * request's VIRTIO_BLK_T_*, status its VIRTIO_BLK_S_*, queued_ns and
+ * latency_ns count from when the device took it. */
 #ifndef SHARED_TRACE_EVENTS_H
 #define SHARED_TRACE_EVENTS_H
 
@@ -76,7 +81,16 @@
 		      FIELD(u32, nr_sector) FIELD(u32, hw_queue))                                \
 	EVENT(block_rq_complete, BLOCK,                                                          \
 	      FIELD(u64, sector) FIELD(u64, latency_ns) FIELD(s32, error) FIELD(u32, op)         \
-		      FIELD(u32, dev) FIELD(u32, nr_sector))
+		      FIELD(u32, dev) FIELD(u32, nr_sector))                                     \
+	EVENT(vmm_blk_queue, BLOCK,                                                              \
+	      FIELD(u64, sector) FIELD(u32, bytes) FIELD(u32, dev) FIELD(u32, type)              \
+		      FIELD(u32, queue))                                                         \
+	EVENT(vmm_blk_submit, BLOCK,                                                             \
+	      FIELD(u64, sector) FIELD(u64, queued_ns) FIELD(u32, bytes) FIELD(u32, dev)         \
+		      FIELD(u32, type) FIELD(u32, queue))                                        \
+	EVENT(vmm_blk_complete, BLOCK,                                                           \
+	      FIELD(u64, sector) FIELD(u64, latency_ns) FIELD(u32, status) FIELD(u32, bytes)     \
+		      FIELD(u32, dev) FIELD(u32, type) FIELD(u32, queue))
 
 /* Host and guest spell the field types the same way. */
 typedef uint32_t trace_u32_t;

@@ -145,7 +145,8 @@ static int check_stream_event(void *opaque, const struct trace_event *ev)
 static void own_metadata(const uint8_t uuid[CTF_UUID_SIZE], struct ctf_metadata *md)
 {
 	uint64_t lost[FUZZ_NR_CPUS] = { 0 }, events[FUZZ_NR_CPUS] = { 0 };
-	struct trace_info info = { FUZZ_NR_CPUS, 1000000, TRACE_ALL_CATEGORIES, lost, events, 0 };
+	struct trace_info info = { FUZZ_NR_CPUS, 1000000, TRACE_ALL_CATEGORIES, lost, events, 0,
+				   false };
 	struct vitro_error err = { "" };
 	char *text = NULL;
 	size_t len = 0;

@@ -49,7 +49,7 @@ static void write_trace(const char *path, enum trace_format fmt)
 		{ 3000, 0, TRACE_EVENT_sched_switch, sizeof(sw[1]), (uint8_t *)&sw[1] },
 	};
 	uint64_t lost[NR_CPUS] = { 0, 2 }, counts[NR_CPUS] = { 4, 3 };
-	struct trace_info info = { NR_CPUS, 2000000, TRACE_ALL_CATEGORIES, lost, counts, 8 };
+	struct trace_info info = { NR_CPUS, 2000000, TRACE_ALL_CATEGORIES, lost, counts, 8, false };
 	struct vitro_error err = { "" };
 	struct trace_sink *sink = trace_output_open(path, fmt, &err);
 	size_t i;

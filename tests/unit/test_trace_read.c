@@ -167,7 +167,7 @@ static void test_trace_json_reader_refuses_what_vitro_did_not_write(void)
 	expect_json_refused("{\"traceEvents\":[],\"otherData\":{\"producer\":\"chrome\"}}",
 			    "does not say vitro");
 	expect_json_refused("{" OTHER_DATA("[0]") "} x", "data after the end");
-	expect_json_refused("{" OTHER_DATA("[0,0]") "}", "lost has 2 CPUs, not 1");
+	expect_json_refused("{" OTHER_DATA("[0,0]") "}", "lost has 2 streams, not 1");
 	expect_json_refused("{\"traceEvents\":[" IRQ("1.0", "1") "]," OTHER_DATA("[0]") "}",
 			    "an event on CPU 1 of a 1-CPU trace");
 	expect_json_refused("{\"traceEvents\":[" IRQ("1.0001", "0") "]," OTHER_DATA("[0]") "}",

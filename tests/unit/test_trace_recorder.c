@@ -8,6 +8,7 @@
 #include "../../guest/kernel/trace/producer.h"
 #include "../../vmm/trace/output.h"
 #include "../../vmm/trace/recorder.h"
+#include "../../vmm/trace/vmm_tracer.h"
 #include "trace_synth.h"
 #include "unit.h"
 
@@ -53,7 +54,7 @@ static void test_recorder_merges_cpus_in_time_order(void)
 		trace_recorder_destroy(r);
 		return;
 	}
-	trace_recorder_set_clock(r, 1000000, 5000); /* 1 GHz: one tick per ns */
+	trace_recorder_set_clock(r, 1000000, 5000, 0); /* 1 GHz: one tick per ns */
 	rings[0] = recorder_ring(r, 0);
 	rings[1] = recorder_ring(r, 1);
 	/* CPU 1 runs 5 ns behind CPU 0; the drain runs now and then, as vitro's thread. */
@@ -95,6 +96,70 @@ static void test_recorder_merges_cpus_in_time_order(void)
 	synth_rmtree(dir);
 }
 
+/* vitro's own events (vmm_tracer.h) form the stream after the vCPUs', stamped on
+ * the host clock from the start time given, merged with the guest's in time. */
+static void check_vmm_stream(const char *name)
+{
+	struct trace_options opt = { .categories = 1ull << TRACE_CAT_BLOCK,
+				     .buffer_bytes = RING_DATA };
+	const struct trace_field_desc *sector =
+		trace_field_by_name(TRACE_EVENT_vmm_blk_queue, "sector");
+	struct trace_ev_vmm_blk_queue queued = { .sector = 77, .bytes = 4096, .queue = 1 };
+	struct vitro_error err = { "" };
+	struct trace_recorder *r;
+	struct vmm_tracer *tracer;
+	struct trace_ring ring;
+	struct synth_trace got;
+	char dir[256], path[300];
+	uint64_t now;
+
+	synth_tmpdir(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	opt.path = path;
+	if (!EXPECT_EQ(trace_recorder_create(&r, &opt, 2, &err), 0)) {
+		UNIT_FAIL("%s", err.msg);
+		trace_recorder_destroy(r);
+		return;
+	}
+	/* vitro started a second ago; the guest's event is at 0.5 s. */
+	now = vmm_tracer_now_ns();
+	trace_recorder_set_clock(r, 1000000, 0, now - 1000000000ull);
+	ring = recorder_ring(r, 1);
+	produce_wakeup(&ring, 5, 500000000ull);
+	tracer = trace_recorder_vmm_tracer(r);
+	EXPECT_TRUE(vmm_tracer_wants(tracer, TRACE_CAT_BLOCK));
+	EXPECT_TRUE(!vmm_tracer_wants(tracer, TRACE_CAT_SCHED));
+	tracer->emit(tracer, TRACE_EVENT_vmm_blk_queue, &queued, sizeof(queued));
+	EXPECT_EQ(trace_recorder_finish(r, &err), 0);
+	trace_recorder_destroy(r);
+	if (!EXPECT_EQ(synth_read(path, &got, &err), 0)) {
+		UNIT_FAIL("%s: %s", name, err.msg);
+		synth_rmtree(dir);
+		return;
+	}
+	EXPECT_TRUE(got.info.has_vmm_stream);
+	EXPECT_EQ(got.info.nr_cpus, 2);
+	if (EXPECT_EQ(got.nr_events, 2)) {
+		const struct trace_event *guest = &got.events[0].ev, *vmm = &got.events[1].ev;
+
+		EXPECT_EQ(guest->cpu, 1);
+		EXPECT_EQ(guest->ts_ns, 500000000ull);
+		EXPECT_EQ(vmm->cpu, 2);
+		EXPECT_EQ(vmm->type, TRACE_EVENT_vmm_blk_queue);
+		EXPECT_EQ(trace_field_uint(vmm, sector), 77);
+		EXPECT_TRUE(vmm->ts_ns >= 1000000000ull && vmm->ts_ns < 60000000000ull);
+		EXPECT_EQ(got.info.events[2], 1);
+	}
+	synth_fini(&got);
+	synth_rmtree(dir);
+}
+
+static void test_recorder_adds_vitros_own_stream(void)
+{
+	check_vmm_stream("v.json");
+	check_vmm_stream("v.ctf");
+}
+
 static void test_recorder_rejects_bad_options(void)
 {
 	struct trace_options opt = { .path = "x.json",
@@ -118,6 +183,7 @@ static void test_recorder_rejects_bad_options(void)
 }
 
 static CU_TestInfo trace_recorder_tests[] = {
+	UNIT_TEST(test_recorder_adds_vitros_own_stream),
 	UNIT_TEST(test_recorder_merges_cpus_in_time_order),
 	UNIT_TEST(test_recorder_rejects_bad_options),
 	CU_TEST_INFO_NULL,

@@ -84,7 +84,7 @@ void synth_add(struct synth_trace *t, uint64_t ts_ns, uint32_t cpu, enum trace_e
 {
 	struct synth_event *e = synth_append(t);
 
-	if (fixed_size + text_len + pad > sizeof(e->payload) || cpu >= t->info.nr_cpus)
+	if (fixed_size + text_len + pad > sizeof(e->payload) || cpu >= trace_info_nr_streams(&t->info))
 		abort();
 
 	memcpy(e->payload, fixed, fixed_size);
@@ -199,9 +199,10 @@ static int collect_begin(struct trace_sink *sink, const struct trace_info *info)
 {
 	struct synth_trace *t = container_of(sink, struct collector, sink)->t;
 
-	if (info->nr_cpus > SYNTH_MAX_CPUS)
+	if (trace_info_nr_streams(info) > SYNTH_MAX_CPUS)
 		return -E2BIG;
 	synth_init(t, info->nr_cpus);
+	t->info.has_vmm_stream = info->has_vmm_stream;
 	t->info.tsc_khz = info->tsc_khz;
 	t->info.categories = info->categories;
 	return 0;
@@ -211,7 +212,7 @@ static int collect_event(struct trace_sink *sink, const struct trace_event *ev)
 {
 	struct synth_trace *t = container_of(sink, struct collector, sink)->t;
 
-	if (ev->size > SYNTH_PAYLOAD_MAX || ev->cpu >= t->info.nr_cpus)
+	if (ev->size > SYNTH_PAYLOAD_MAX || ev->cpu >= trace_info_nr_streams(&t->info))
 		return -E2BIG;
 	synth_add(t, ev->ts_ns, ev->cpu, ev->type, ev->payload, ev->size, NULL, 0, 0);
 	return 0;
@@ -223,7 +224,7 @@ static int collect_end(struct trace_sink *sink, const struct trace_info *info)
 	unsigned int i;
 
 	/* What end() says is the truth; the counts synth_add kept must agree. */
-	for (i = 0; i < info->nr_cpus; i++) {
+	for (i = 0; i < trace_info_nr_streams(info); i++) {
 		if (info->events[i] != t->counts[i])
 			return -EPROTO;
 		t->lost[i] = info->lost[i];

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../iov.h"
+#include "../trace/vmm_tracer.h"
 
 #define SECTOR_BYTES 512 /* 5.2.6: sector numbers count 512-byte units */
 #define REQUEST_IOV_CAPACITY (VIRTIO_BLK_SEG_MAX + 2) /* data, header, status */
@@ -36,6 +37,12 @@ struct blk_request {
 	struct disk_io io;
 	uint8_t *status; /* the chain's last writable byte */
 	uint32_t reply_bytes; /* written before the status when the request succeeds */
+	/* For the trace, when it is on: what the header asked, and when. */
+	bool is_traced;
+	uint32_t type;
+	uint64_t sector;
+	uint32_t bytes;
+	uint64_t start_ns;
 };
 
 struct blk_queue {
@@ -77,6 +84,70 @@ static struct blk_request *to_request(struct disk_io *io)
 	return (struct blk_request *)((uint8_t *)io - offsetof(struct blk_request, io));
 }
 
+/* --- trace events ---------------------------------------------------------- */
+
+static void blk_trace_queue(struct blk_request *req, const struct virtio_blk_outhdr *header)
+{
+	struct blk_queue *q = req->queue;
+	struct virtio_blk *blk = q->blk;
+	struct trace_ev_vmm_blk_queue ev;
+	const struct virtq_chain *chain = &req->chain;
+
+	req->is_traced = vmm_tracer_wants(blk->options.tracer, TRACE_CAT_BLOCK);
+	if (!req->is_traced)
+		return;
+	req->type = le32toh(header->type);
+	req->sector = le64toh(header->sector);
+	/* Data bytes: what follows the header, or what precedes the status. */
+	req->bytes = req->type == VIRTIO_BLK_T_OUT ?
+			     chain->readable_bytes - (uint32_t)sizeof(*header) :
+		     req->type == VIRTIO_BLK_T_IN ? chain->writable_bytes - 1 :
+						    0;
+	req->start_ns = vmm_tracer_now_ns();
+	ev = (struct trace_ev_vmm_blk_queue){ .sector = req->sector,
+					      .bytes = req->bytes,
+					      .dev = blk->options.trace_dev,
+					      .type = req->type,
+					      .queue = q->index };
+	blk->options.tracer->emit(blk->options.tracer, TRACE_EVENT_vmm_blk_queue, &ev, sizeof(ev));
+}
+
+/* The request goes to the host's I/O (io_uring, or the synchronous path). */
+static void blk_trace_submit(const struct blk_request *req)
+{
+	struct virtio_blk *blk = req->queue->blk;
+	struct trace_ev_vmm_blk_submit ev;
+
+	if (!req->is_traced)
+		return;
+	ev = (struct trace_ev_vmm_blk_submit){ .sector = req->sector,
+					       .queued_ns = vmm_tracer_now_ns() - req->start_ns,
+					       .bytes = req->bytes,
+					       .dev = blk->options.trace_dev,
+					       .type = req->type,
+					       .queue = req->queue->index };
+	blk->options.tracer->emit(blk->options.tracer, TRACE_EVENT_vmm_blk_submit, &ev, sizeof(ev));
+}
+
+static void blk_trace_complete(struct blk_request *req, uint8_t status)
+{
+	struct virtio_blk *blk = req->queue->blk;
+	struct trace_ev_vmm_blk_complete ev;
+
+	if (!req->is_traced)
+		return;
+	req->is_traced = false;
+	ev = (struct trace_ev_vmm_blk_complete){ .sector = req->sector,
+						 .latency_ns = vmm_tracer_now_ns() - req->start_ns,
+						 .status = status,
+						 .bytes = req->bytes,
+						 .dev = blk->options.trace_dev,
+						 .type = req->type,
+						 .queue = req->queue->index };
+	blk->options.tracer->emit(blk->options.tracer, TRACE_EVENT_vmm_blk_complete, &ev,
+				  sizeof(ev));
+}
+
 /* --- requests ----------------------------------------------------------- */
 
 static void blk_request_release(struct blk_request *req, uint32_t used_len)
@@ -91,6 +162,7 @@ static void blk_request_release(struct blk_request *req, uint32_t used_len)
  * status (2.7.8). */
 static void blk_request_finish(struct blk_request *req, uint8_t status, uint32_t reply_bytes)
 {
+	blk_trace_complete(req, status);
 	*req->status = status;
 	blk_request_release(req, reply_bytes + 1);
 }
@@ -146,6 +218,7 @@ static void blk_request_transfer(struct blk_request *req, uint64_t sector, bool 
 		io->nr_iov = iov_trim(io->iov, chain->nr_writable, 0, len);
 		req->reply_bytes = len;
 	}
+	blk_trace_submit(req);
 	disk_queue_add(&req->queue->io, io);
 }
 
@@ -223,6 +296,7 @@ static void blk_request_start(struct blk_request *req)
 	struct virtio_blk_outhdr header;
 	const struct iovec *last;
 
+	req->is_traced = false;
 	/* Without a writable byte there is nowhere to put a status: the
 	 * chain goes back as it came. */
 	if (!chain->writable_bytes) {
@@ -236,6 +310,7 @@ static void blk_request_start(struct blk_request *req)
 		return;
 	}
 	iov_copy_from(chain->iov, chain->nr_readable, 0, &header, sizeof(header));
+	blk_trace_queue(req, &header);
 	switch (le32toh(header.type)) {
 	case VIRTIO_BLK_T_IN:
 		blk_request_transfer(req, le64toh(header.sector), false);
@@ -246,6 +321,7 @@ static void blk_request_start(struct blk_request *req)
 	case VIRTIO_BLK_T_FLUSH:
 		req->io = (struct disk_io){ .op = DISK_IO_FLUSH };
 		req->reply_bytes = 0;
+		blk_trace_submit(req);
 		disk_queue_add(&req->queue->io, &req->io);
 		break;
 	case VIRTIO_BLK_T_GET_ID:

@@ -19,6 +19,8 @@
 #include "../guest_mem.h"
 #include "../virtio/virtio.h"
 
+struct vmm_tracer;
+
 #define VIRTIO_BLK_QUEUE_SIZE 256 /* QueueNumMax of every queue */
 /* Data segments per request, advertised as seg_max: a request's chain,
  * header and status included, then fits a queue even without indirect
@@ -37,6 +39,10 @@ struct virtio_blk_options {
 	/* GET_ID's answer, up to VIRTIO_BLK_ID_BYTES; NULL: the image's file
 	 * name. */
 	const char *serial;
+	/* Where the vmm_blk_* events go (NULL: nowhere), naming the disk
+	 * trace_dev. */
+	struct vmm_tracer *tracer;
+	uint32_t trace_dev;
 };
 
 struct virtio_blk;

@@ -45,6 +45,7 @@
 struct ctf_metadata {
 	uint8_t uuid[CTF_UUID_SIZE];
 	unsigned int nr_cpus;
+	bool has_vmm_stream; /* stream nr_cpus holds vitro's own events */
 	uint32_t tsc_khz;
 	uint64_t categories;
 	uint64_t corrupt_bytes;

@@ -68,9 +68,10 @@ void ctf_metadata_write(FILE *f, const uint8_t uuid[CTF_UUID_SIZE], const struct
 	fprintf(f,
 		"env {\n\t" TSDL_TRACER_LINE
 		"\n\ttrace_name = \"vitro\";\n\tdomain = \"vitro\";\n\tnr_cpus = %u;\n"
-		"\ttsc_khz = %" PRIu32 ";\n\tcategories = %" PRIu64 ";\n"
+		"\tvmm_stream = %d;\n\ttsc_khz = %" PRIu32 ";\n\tcategories = %" PRIu64 ";\n"
 		"\tcorrupt_bytes = %" PRIu64 ";\n};\n\n",
-		info->nr_cpus, info->tsc_khz, info->categories, info->corrupt_bytes);
+		info->nr_cpus, info->has_vmm_stream ? 1 : 0, info->tsc_khz, info->categories,
+		info->corrupt_bytes);
 	fputs("clock {\n\tname = \"vitro\";\n\tuuid = \"", f);
 	put_uuid(f, uuid);
 	fputs("\";\n\tdescription = \"guest TSC, in ns since vitro started\";\n"
@@ -231,11 +232,15 @@ static int parse_env_line(struct tsdl_parser *p, const char *key, const char *v,
 		return 0;
 	}
 	if (strcmp(key, "nr_cpus") && strcmp(key, "tsc_khz") && strcmp(key, "categories") &&
-	    strcmp(key, "corrupt_bytes"))
+	    strcmp(key, "corrupt_bytes") && strcmp(key, "vmm_stream"))
 		return 0;
 	if (!parse_u64(v, len, &n))
 		return tsdl_error(p, "env value is not a number");
-	if (!strcmp(key, "nr_cpus")) {
+	if (!strcmp(key, "vmm_stream")) {
+		if (n > 1)
+			return tsdl_error(p, "vmm_stream is not 0 or 1");
+		p->md->has_vmm_stream = n;
+	} else if (!strcmp(key, "nr_cpus")) {
 		if (!n || n > CTF_MAX_CPUS)
 			return tsdl_error(p, "nr_cpus out of range");
 		p->md->nr_cpus = (unsigned int)n;

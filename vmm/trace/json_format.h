@@ -8,6 +8,8 @@
 #define JSON_PID_VCPUS 1
 /* The "process" holding one thread per guest task, tid = guest pid. */
 #define JSON_PID_TASKS 2
+/* The "process" holding vitro's own events (its device models), tid 0. */
+#define JSON_PID_VMM 3
 
 /* Raw events, one per original event, have "cat": "vitro.<category>". */
 #define JSON_RAW_CAT_PREFIX "vitro."

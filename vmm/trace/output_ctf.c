@@ -26,7 +26,7 @@ struct ctf_sink {
 	char *dir;
 	FILE *metadata;
 	uint8_t uuid[CTF_UUID_SIZE];
-	unsigned int nr_cpus;
+	unsigned int nr_streams; /* the vCPUs', then vitro's if it has one */
 	struct ctf_stream *streams;
 	uint64_t last_ts_ns;
 };
@@ -76,11 +76,11 @@ static int ctf_begin(struct trace_sink *sink, const struct trace_info *info)
 	char path[4096];
 	unsigned int i;
 
-	s->nr_cpus = info->nr_cpus;
-	s->streams = calloc(info->nr_cpus ? info->nr_cpus : 1, sizeof(*s->streams));
+	s->nr_streams = trace_info_nr_streams(info);
+	s->streams = calloc(s->nr_streams ? s->nr_streams : 1, sizeof(*s->streams));
 	if (!s->streams)
 		return -ENOMEM;
-	for (i = 0; i < info->nr_cpus; i++) {
+	for (i = 0; i < s->nr_streams; i++) {
 		struct ctf_stream *st = &s->streams[i];
 
 		if ((size_t)snprintf(path, sizeof(path), "%s/" CTF_STREAM_PREFIX "%u", s->dir, i) >=
@@ -107,7 +107,7 @@ static int ctf_event(struct trace_sink *sink, const struct trace_event *ev)
 	uint8_t *p;
 	int rc;
 
-	if (ev->cpu >= s->nr_cpus)
+	if (ev->cpu >= s->nr_streams)
 		return -EINVAL;
 	st = &s->streams[ev->cpu];
 	if (d->has_text) {
@@ -145,7 +145,7 @@ static int ctf_end(struct trace_sink *sink, const struct trace_info *info)
 	unsigned int i;
 	int rc = 0;
 
-	for (i = 0; i < s->nr_cpus && !rc; i++) {
+	for (i = 0; i < s->nr_streams && !rc; i++) {
 		struct ctf_stream *st = &s->streams[i];
 		uint64_t lost = info->lost ? info->lost[i] : 0;
 
@@ -170,7 +170,7 @@ static void ctf_destroy(struct trace_sink *sink)
 	struct ctf_sink *s = to_ctf(sink);
 	unsigned int i;
 
-	for (i = 0; s->streams && i < s->nr_cpus; i++) {
+	for (i = 0; s->streams && i < s->nr_streams; i++) {
 		if (s->streams[i].f)
 			fclose(s->streams[i].f);
 		free(s->streams[i].packet);

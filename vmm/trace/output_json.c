@@ -19,10 +19,13 @@
  *   the wakee's next run; written once the wakee runs, so each has both
  *   ends); in the process "tasks" (pid 2) one thread per
  *   guest pid, named by its comm, with a slice per run naming the CPU.
+ * - vitro's own events (the trace's last stream, when it has one) are raw
+ *   events in the process "vitro" (pid 3), on its thread 0.
  *
  * otherData carries what is known only at the end: producer "vitro", the
- * layout version, tsc_khz, nr_cpus, categories (mask), lost and events
- * (per-CPU arrays) and corrupt_bytes. */
+ * layout version, tsc_khz, nr_cpus, vmm_stream (whether vitro's events are
+ * there), categories (mask), lost and events (per-stream arrays: the vCPUs,
+ * then vitro's) and corrupt_bytes. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -75,6 +78,7 @@ struct json_sink {
 	struct trace_sink sink;
 	FILE *f;
 	unsigned int nr_cpus;
+	bool has_vmm_stream;
 	struct json_cpu *cpus;
 	struct sched_tracker sched;
 	struct task_table tasks;
@@ -175,7 +179,10 @@ static void put_raw_event(struct json_sink *s, const struct trace_event *ev)
 	snprintf(cat, sizeof(cat), JSON_RAW_CAT_PREFIX "%s", trace_category_name(d->category));
 	entry_start(s, d->name, strlen(d->name), cat, "i");
 	fputs(",\"s\":\"t\"", s->f);
-	put_track(s, JSON_PID_VCPUS, ev->cpu, ev->ts_ns);
+	if (ev->cpu == s->nr_cpus) /* vitro's stream */
+		put_track(s, JSON_PID_VMM, 0, ev->ts_ns);
+	else
+		put_track(s, JSON_PID_VCPUS, ev->cpu, ev->ts_ns);
 	fputs(",\"args\":{", s->f);
 	put_fields(s->f, ev);
 	fputs("}}", s->f);
@@ -346,6 +353,12 @@ static int json_begin(struct trace_sink *sink, const struct trace_info *info)
 	}
 	put_metadata(s, "process_name", JSON_PID_TASKS, 0, "name", "tasks", 5, 0);
 	put_metadata(s, "process_sort_index", JSON_PID_TASKS, 0, "sort_index", NULL, 0, 1);
+	s->has_vmm_stream = info->has_vmm_stream;
+	if (s->has_vmm_stream) {
+		put_metadata(s, "process_name", JSON_PID_VMM, 0, "name", "vitro", 5, 0);
+		put_metadata(s, "process_sort_index", JSON_PID_VMM, 0, "sort_index", NULL, 0, 2);
+		put_metadata(s, "thread_name", JSON_PID_VMM, 0, "name", "device models", 13, 0);
+	}
 	return ferror(s->f) ? -EIO : 0;
 }
 
@@ -356,11 +369,13 @@ static int json_event(struct trace_sink *sink, const struct trace_event *ev)
 	bool is_entry;
 	int rc = 0;
 
-	if (ev->cpu >= s->nr_cpus)
+	if (ev->cpu >= s->nr_cpus + (s->has_vmm_stream ? 1 : 0))
 		return -EINVAL;
 	if (ev->ts_ns > s->last_ts_ns)
 		s->last_ts_ns = ev->ts_ns;
 	put_raw_event(s, ev);
+	if (ev->cpu == s->nr_cpus)
+		return ferror(s->f) ? -EIO : 0; /* vitro's: no task or handler views */
 	if (ev->type == TRACE_EVENT_sched_switch)
 		rc = on_switch(s, ev);
 	else if (ev->type == TRACE_EVENT_sched_wakeup || ev->type == TRACE_EVENT_sched_wakeup_new)
@@ -393,10 +408,11 @@ static int json_end(struct trace_sink *sink, const struct trace_info *info)
 			put_run(s, &ended);
 	fprintf(s->f,
 		"\n],\n\"otherData\":{\"producer\":\"%s\",\"version\":%d,\n\"tsc_khz\":%" PRIu32
-		",\n\"nr_cpus\":%u,\n\"categories\":%" PRIu64,
-		JSON_PRODUCER, JSON_LAYOUT_VERSION, info->tsc_khz, info->nr_cpus, info->categories);
-	put_u64_array(s->f, "lost", info->lost, info->nr_cpus);
-	put_u64_array(s->f, "events", info->events, info->nr_cpus);
+		",\n\"nr_cpus\":%u,\n\"vmm_stream\":%s,\n\"categories\":%" PRIu64,
+		JSON_PRODUCER, JSON_LAYOUT_VERSION, info->tsc_khz, info->nr_cpus,
+		info->has_vmm_stream ? "true" : "false", info->categories);
+	put_u64_array(s->f, "lost", info->lost, trace_info_nr_streams(info));
+	put_u64_array(s->f, "events", info->events, trace_info_nr_streams(info));
 	fprintf(s->f, ",\n\"corrupt_bytes\":%" PRIu64 "}}\n", info->corrupt_bytes);
 	return trace_file_finish(&s->f);
 }

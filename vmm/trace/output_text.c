@@ -35,6 +35,7 @@ struct text_sink {
 	struct trace_sink sink;
 	FILE *f;
 	struct sched_tracker sched;
+	bool has_vmm_stream; /* events of stream nr_cpus are vitro's */
 };
 
 static struct text_sink *to_text(struct trace_sink *sink)
@@ -167,8 +168,9 @@ static int text_begin(struct trace_sink *sink, const struct trace_info *info)
 
 	if (sched_tracker_init(&s->sched, info->nr_cpus))
 		return -ENOMEM;
-	fprintf(s->f, "# vitro trace: %u vCPUs, TSC %" PRIu32 " kHz, categories ", info->nr_cpus,
-		info->tsc_khz);
+	s->has_vmm_stream = info->has_vmm_stream;
+	fprintf(s->f, "# vitro trace: %u vCPUs%s, TSC %" PRIu32 " kHz, categories ", info->nr_cpus,
+		info->has_vmm_stream ? " and vitro's own events [vmm]" : "", info->tsc_khz);
 	for (c = 0; c < TRACE_NR_CATEGORIES; c++) {
 		if (info->categories & (1ull << c)) {
 			fprintf(s->f, "%s%s", sep, trace_category_name(c));
@@ -184,11 +186,16 @@ static int text_event(struct trace_sink *sink, const struct trace_event *ev)
 	struct text_sink *s = to_text(sink);
 	struct sched_run ended;
 
-	if (ev->cpu >= s->sched.nr_cpus)
+	if (s->has_vmm_stream && ev->cpu == s->sched.nr_cpus) {
+		fprintf(s->f, "%16s %6s [vmm]", "vitro", "-");
+	} else if (ev->cpu < s->sched.nr_cpus) {
+		put_running(s, ev);
+		fprintf(s->f, " [%03" PRIu32 "]", ev->cpu);
+	} else {
 		return -EINVAL;
-	put_running(s, ev);
-	fprintf(s->f, " [%03" PRIu32 "] %5" PRIu64 ".%09" PRIu64 ": %s: ", ev->cpu,
-		ev->ts_ns / 1000000000, ev->ts_ns % 1000000000, trace_event_desc_of(ev)->name);
+	}
+	fprintf(s->f, " %5" PRIu64 ".%09" PRIu64 ": %s: ", ev->ts_ns / 1000000000,
+		ev->ts_ns % 1000000000, trace_event_desc_of(ev)->name);
 	if (ev->type == TRACE_EVENT_sched_switch) {
 		put_switch(s->f, ev);
 		sched_tracker_switch(&s->sched, ev, &ended);

@@ -65,7 +65,7 @@ static int parse_preamble(const uint8_t *p, size_t avail, const struct ctf_metad
 		*what = "content_size or packet_size out of bounds";
 	else if (pkt->ts_end < pkt->ts_begin)
 		*what = "packet ends before it begins";
-	else if (pkt->cpu >= md->nr_cpus)
+	else if (pkt->cpu >= md->nr_cpus + (md->has_vmm_stream ? 1u : 0u))
 		*what = "cpu_id beyond the trace's CPUs";
 	return *what ? -EINVAL : 0;
 }
@@ -214,28 +214,29 @@ int trace_read_ctf_dir(const char *dir, struct trace_sink *sink, struct vitro_er
 	struct event_store store;
 	struct trace_info info = { 0 };
 	uint64_t *lost = NULL, *events = NULL;
-	unsigned int cpu;
+	unsigned int cpu, nr_streams;
 	int rc;
 
 	event_store_init(&store);
 	rc = read_metadata(dir, &md, err);
 	if (rc)
 		return rc;
-	lost = calloc(md.nr_cpus, sizeof(*lost));
-	events = calloc(md.nr_cpus, sizeof(*events));
+	nr_streams = md.nr_cpus + (md.has_vmm_stream ? 1u : 0u);
+	lost = calloc(nr_streams, sizeof(*lost));
+	events = calloc(nr_streams, sizeof(*events));
 	if (!lost || !events) {
 		rc = vitro_error_set(err, -ENOMEM, "out of memory");
 		goto out;
 	}
-	for (cpu = 0; cpu < md.nr_cpus; cpu++) {
+	for (cpu = 0; cpu < nr_streams; cpu++) {
 		rc = read_stream(dir, cpu, &md, &store, &summary, err);
 		if (rc)
 			goto out;
 		lost[cpu] = summary.discarded;
 		events[cpu] = summary.nr_events;
 	}
-	info = (struct trace_info){ md.nr_cpus, md.tsc_khz, md.categories,
-				    lost,	events,	    md.corrupt_bytes };
+	info = (struct trace_info){ md.nr_cpus, md.tsc_khz,	  md.categories,    lost,
+				    events,	md.corrupt_bytes, md.has_vmm_stream };
 	rc = event_store_replay(&store, &info, sink);
 out:
 	free(lost);

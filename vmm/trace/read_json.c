@@ -13,6 +13,10 @@
 #include "json_format.h"
 #include "read.h"
 
+/* The stream of an event of vitro's until otherData numbers it (nr_cpus):
+ * beyond any vCPU tid the reader accepts. */
+#define VMM_STREAM_PENDING UINT32_MAX
+
 struct json_reader {
 	struct event_store store;
 	bool has_other_data;
@@ -158,9 +162,12 @@ static int read_raw_event(struct json_reader *r, const struct json_value *entry,
 		return entry_error(r, "an event this vitro does not know", NULL);
 	d = &trace_event_descs[ev.type];
 	if (!json_to_u64(json_object_get(entry, "pid"), UINT32_MAX, &pid) ||
-	    pid != JSON_PID_VCPUS ||
+	    (pid != JSON_PID_VCPUS && pid != JSON_PID_VMM) ||
 	    !json_to_u64(json_object_get(entry, "tid"), UINT32_MAX - 1, &tid))
-		return entry_error(r, "no vCPU (pid 1, tid CPU)", NULL);
+		return entry_error(r, "no vCPU (pid 1, tid CPU) nor vitro (pid 3)", NULL);
+	/* vitro's stream is numbered once otherData says how many CPUs. */
+	if (pid == JSON_PID_VMM)
+		tid = VMM_STREAM_PENDING;
 	if (!ts_to_ns(json_object_get(entry, "ts"), &ev.ts_ns))
 		return entry_error(r, "bad ts (microseconds, at most 3 decimals)", NULL);
 	if (!args || args->type != JSON_OBJECT)
@@ -217,6 +224,7 @@ static int read_u64_array(struct json_reader *r, const struct json_value *v, uin
 static int read_other_data(struct json_reader *r, const struct json_value *o)
 {
 	uint64_t version = 0, nr_cpus = 0, tsc_khz = 0;
+	const struct json_value *vmm_stream;
 
 	if (r->has_other_data || !json_is_string(json_object_get(o, "producer"), JSON_PRODUCER))
 		return vitro_error_set(r->err, -EINVAL,
@@ -234,6 +242,11 @@ static int read_other_data(struct json_reader *r, const struct json_value *o)
 		return vitro_error_set(
 			r->err, -EINVAL,
 			"otherData: nr_cpus, tsc_khz, categories or corrupt_bytes missing or out of range");
+	vmm_stream = json_object_get(o, "vmm_stream");
+	if (vmm_stream && vmm_stream->type != JSON_TRUE && vmm_stream->type != JSON_FALSE)
+		return vitro_error_set(r->err, -EINVAL,
+				       "otherData: vmm_stream is not true or false");
+	r->info.has_vmm_stream = vmm_stream && vmm_stream->type == JSON_TRUE;
 	r->info.nr_cpus = (unsigned int)nr_cpus;
 	r->info.tsc_khz = (uint32_t)tsc_khz;
 	r->has_other_data = true;
@@ -294,13 +307,18 @@ static int check_document(struct json_reader *r, uint64_t *events)
 	if (!r->has_other_data)
 		return vitro_error_set(r->err, -EINVAL,
 				       "no otherData: not a trace vitro wrote, or cut short");
-	if (r->nr_lost != r->info.nr_cpus)
-		return vitro_error_set(r->err, -EINVAL, "otherData: lost has %zu CPUs, not %u",
-				       r->nr_lost, r->info.nr_cpus);
+	if (r->nr_lost != trace_info_nr_streams(&r->info))
+		return vitro_error_set(r->err, -EINVAL, "otherData: lost has %zu streams, not %u",
+				       r->nr_lost, trace_info_nr_streams(&r->info));
 	for (i = 0; i < r->store.nr_events; i++) {
 		uint32_t cpu = r->store.events[i].cpu;
 
-		if (cpu >= r->info.nr_cpus)
+		if (cpu == VMM_STREAM_PENDING && r->info.has_vmm_stream)
+			cpu = r->store.events[i].cpu = r->info.nr_cpus;
+		else if (cpu == VMM_STREAM_PENDING)
+			return vitro_error_set(r->err, -EINVAL,
+					       "an event of vitro's in a trace without its stream");
+		else if (cpu >= r->info.nr_cpus)
 			return vitro_error_set(r->err, -EINVAL,
 					       "an event on CPU %" PRIu32 " of a %u-CPU trace", cpu,
 					       r->info.nr_cpus);
@@ -322,7 +340,7 @@ int trace_read_json_buffer(const char *text, size_t len, struct trace_sink *sink
 	rc = read_document(&r, &jp);
 	json_parser_fini(&jp);
 	if (!rc) {
-		events = calloc(r.info.nr_cpus ? r.info.nr_cpus : 1, sizeof(*events));
+		events = calloc(trace_info_nr_streams(&r.info) + 1, sizeof(*events));
 		rc = events ? check_document(&r, events) :
 			      vitro_error_set(err, -ENOMEM, "out of memory");
 	}

@@ -1,10 +1,12 @@
 /* See recorder.h. The drain thread is the only reader of the rings while the
- * guest runs, and the spool files are written by it alone; finish() runs
- * after it has been joined. Spooling to (unlinked) temporary files keeps
+ * guest runs, and the vCPUs' spool files are written by it alone; vitro's own
+ * stream (index nr_cpus) is spooled by the emitting threads under vmm_lock.
+ * finish() runs after the drain thread has been joined. Spooling to (unlinked) temporary files keeps
  * vitro's memory flat however long the guest is traced. */
 #include "recorder.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include "output.h"
 #include "ring_reader.h"
 #include "trace.h"
+#include "vmm_tracer.h"
 
 /* The drain thread polls: often while events flow, less when the guest is quiet. */
 #define DRAIN_BUSY_NS 1000000L
@@ -48,9 +51,13 @@ struct trace_recorder {
 	uint64_t ring_size;
 	void *region;
 	uint64_t region_size;
-	struct trace_cpu *cpus;
+	struct trace_cpu *cpus; /* nr_cpus + 1: the last is vitro's own stream */
 	uint32_t tsc_khz;
 	uint64_t tsc_zero;
+	uint64_t start_ns; /* vmm_tracer_now_ns() when vitro started: time 0 */
+	struct vmm_tracer vmm;
+	pthread_mutex_t vmm_lock;
+	bool is_vmm_stopped;
 	pthread_t thread;
 	bool has_thread;
 	atomic_bool stopping;
@@ -61,6 +68,38 @@ static uint64_t tsc_to_ns(const struct trace_recorder *r, uint64_t tsc)
 	if (!r->tsc_khz || tsc <= r->tsc_zero)
 		return 0;
 	return (uint64_t)((unsigned __int128)(tsc - r->tsc_zero) * 1000000u / r->tsc_khz);
+}
+
+static struct trace_recorder *recorder_of(struct vmm_tracer *t)
+{
+	return (struct trace_recorder *)((uint8_t *)t - offsetof(struct trace_recorder, vmm));
+}
+
+/* vitro's events go straight to their spool: there is no ring to overrun. */
+static void vmm_emit(struct vmm_tracer *t, enum trace_event_type type, const void *payload,
+		     uint16_t len)
+{
+	static const uint8_t zeros[8];
+	struct trace_recorder *r = recorder_of(t);
+	struct trace_cpu *c = &r->cpus[r->nr_cpus];
+	uint64_t now = vmm_tracer_now_ns();
+	struct spool_record rec = { now > r->start_ns ? now - r->start_ns : 0, (uint16_t)type, len,
+				    r->nr_cpus };
+	size_t pad = (8 - len % 8) % 8;
+
+	if (type == TRACE_EVENT_NONE || type >= TRACE_NR_EVENTS || len > TRACE_RECORD_MAX)
+		return;
+	pthread_mutex_lock(&r->vmm_lock);
+	if (r->is_vmm_stopped) {
+		/* Merging has begun: what comes later is not in this trace. */
+	} else if (fwrite(&rec, sizeof(rec), 1, c->spool) != 1 ||
+		   fwrite(payload, 1, len, c->spool) != len ||
+		   fwrite(zeros, 1, pad, c->spool) != pad) {
+		c->write_error = errno ? errno : EIO;
+	} else {
+		c->spooled++;
+	}
+	pthread_mutex_unlock(&r->vmm_lock);
 }
 
 static int check_buffer_size(uint64_t bytes, unsigned int nr_cpus, struct vitro_error *err)
@@ -109,13 +148,16 @@ int trace_recorder_create(struct trace_recorder **out, const struct trace_option
 		return vitro_error_set(err, -ENOMEM, "out of memory");
 	r->opt = *opt;
 	r->nr_cpus = nr_cpus;
+	r->start_ns = vmm_tracer_now_ns();
+	r->vmm = (struct vmm_tracer){ opt->categories, vmm_emit };
+	pthread_mutex_init(&r->vmm_lock, NULL);
 	r->ring_size = opt->buffer_bytes + TRACE_RING_HEADER_SIZE;
 	r->region_size = r->ring_size * nr_cpus;
 	*out = r;
 	rc = trace_recorder_choose_format(r, err);
 	if (rc)
 		return rc;
-	r->cpus = calloc(nr_cpus, sizeof(*r->cpus));
+	r->cpus = calloc(nr_cpus + 1, sizeof(*r->cpus));
 	if (!r->cpus)
 		return vitro_error_set(err, -ENOMEM, "out of memory");
 	/* Shared with the guest; pages cost nothing until the guest writes them. */
@@ -126,9 +168,11 @@ int trace_recorder_create(struct trace_recorder **out, const struct trace_option
 		return vitro_error_set(err, -errno, "cannot map %llu MiB of trace buffers: %s",
 				       (unsigned long long)(r->region_size >> 20), strerror(errno));
 	}
-	for (i = 0; i < nr_cpus; i++) {
-		ring_reader_init(&r->cpus[i].reader, (uint8_t *)r->region + i * r->ring_size, i,
-				 opt->buffer_bytes);
+	for (i = 0; i <= nr_cpus; i++) {
+		if (i < nr_cpus)
+			ring_reader_init(&r->cpus[i].reader,
+					 (uint8_t *)r->region + i * r->ring_size, i,
+					 opt->buffer_bytes);
 		r->cpus[i].spool = tmpfile();
 		if (!r->cpus[i].spool)
 			return vitro_error_set(err, -errno,
@@ -162,10 +206,18 @@ uint64_t trace_recorder_categories(const struct trace_recorder *r)
 	return r->opt.categories;
 }
 
-void trace_recorder_set_clock(struct trace_recorder *r, uint32_t tsc_khz, uint64_t tsc_zero)
+void trace_recorder_set_clock(struct trace_recorder *r, uint32_t tsc_khz, uint64_t tsc_zero,
+			      uint64_t start_ns)
 {
 	r->tsc_khz = tsc_khz;
 	r->tsc_zero = tsc_zero;
+	if (start_ns) /* else from when the recorder was made */
+		r->start_ns = start_ns;
+}
+
+struct vmm_tracer *trace_recorder_vmm_tracer(struct trace_recorder *r)
+{
+	return r ? &r->vmm : NULL;
 }
 
 /* --- draining ------------------------------------------------------------- */
@@ -236,6 +288,9 @@ static void trace_recorder_stop(struct trace_recorder *r)
 		r->has_thread = false;
 	}
 	trace_recorder_drain(r);
+	pthread_mutex_lock(&r->vmm_lock);
+	r->is_vmm_stopped = true;
+	pthread_mutex_unlock(&r->vmm_lock);
 }
 
 /* --- merging -------------------------------------------------------------- */
@@ -285,7 +340,7 @@ static int trace_merge(struct trace_recorder *r, unsigned int *heap)
 	unsigned int n = 0, i;
 	int rc = 0;
 
-	for (i = 0; i < r->nr_cpus; i++) {
+	for (i = 0; i <= r->nr_cpus; i++) {
 		rewind(r->cpus[i].spool);
 		if (spool_next(&r->cpus[i]))
 			heap[n++] = i;
@@ -307,10 +362,12 @@ static int trace_merge(struct trace_recorder *r, unsigned int *heap)
 
 int trace_recorder_finish(struct trace_recorder *r, struct vitro_error *err)
 {
-	uint64_t *lost = calloc(r->nr_cpus, sizeof(*lost));
-	uint64_t *events = calloc(r->nr_cpus, sizeof(*events));
-	unsigned int *heap = calloc(r->nr_cpus, sizeof(*heap));
-	struct trace_info info = { r->nr_cpus, r->tsc_khz, r->opt.categories, lost, events, 0 };
+	uint64_t *lost = calloc(r->nr_cpus + 1, sizeof(*lost));
+	uint64_t *events = calloc(r->nr_cpus + 1, sizeof(*events));
+	unsigned int *heap = calloc(r->nr_cpus + 1, sizeof(*heap));
+	struct trace_info info = {
+		r->nr_cpus, r->tsc_khz, r->opt.categories, lost, events, 0, false
+	};
 	uint64_t total = 0, total_lost = 0;
 	unsigned int i;
 	int rc = 0;
@@ -320,9 +377,22 @@ int trace_recorder_finish(struct trace_recorder *r, struct vitro_error *err)
 		rc = vitro_error_set(err, -ENOMEM, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < r->nr_cpus; i++) {
+	for (i = 0; i <= r->nr_cpus; i++) {
 		struct trace_cpu *c = &r->cpus[i];
 
+		if (i == r->nr_cpus) {
+			/* Only a trace with vitro's events has its stream. */
+			info.has_vmm_stream = c->spooled != 0;
+			events[i] = c->spooled;
+			total += events[i];
+			if (c->write_error || fflush(c->spool)) {
+				rc = vitro_error_set(
+					err, -EIO, "trace spool file: %s (free space in TMPDIR)",
+					strerror(c->write_error ? c->write_error : errno));
+				goto out;
+			}
+			continue;
+		}
 		lost[i] = ring_reader_lost(&c->reader);
 		events[i] = c->spooled;
 		info.corrupt_bytes += c->reader.corrupt_bytes;
@@ -343,8 +413,9 @@ int trace_recorder_finish(struct trace_recorder *r, struct vitro_error *err)
 				strerror(-rc));
 		goto out;
 	}
-	fprintf(stderr, "vitro: trace: %llu events from %u vCPUs written to %s",
-		(unsigned long long)total, r->nr_cpus, r->opt.path);
+	fprintf(stderr, "vitro: trace: %llu events from %u vCPUs%s written to %s",
+		(unsigned long long)total, r->nr_cpus, info.has_vmm_stream ? " and vitro" : "",
+		r->opt.path);
 	if (total_lost)
 		fprintf(stderr, " (%llu lost: the guest filled its rings; raise --trace-buffer)",
 			(unsigned long long)total_lost);
@@ -371,10 +442,11 @@ void trace_recorder_destroy(struct trace_recorder *r)
 	}
 	if (r->sink && r->sink->destroy)
 		r->sink->destroy(r->sink);
-	for (i = 0; r->cpus && i < r->nr_cpus; i++)
+	for (i = 0; r->cpus && i <= r->nr_cpus; i++)
 		if (r->cpus[i].spool)
 			fclose(r->cpus[i].spool);
 	free(r->cpus);
+	pthread_mutex_destroy(&r->vmm_lock);
 	if (r->region)
 		munmap(r->region, r->region_size);
 	free(r);

@@ -37,8 +37,13 @@ unsigned int trace_recorder_nr_rings(const struct trace_recorder *r);
 uint64_t trace_recorder_ring_size(const struct trace_recorder *r);
 uint64_t trace_recorder_categories(const struct trace_recorder *r);
 
-/* Guest TSC rate and the TSC value that is time 0 (vitro's start). */
-void trace_recorder_set_clock(struct trace_recorder *r, uint32_t tsc_khz, uint64_t tsc_zero);
+/* Guest TSC rate and the TSC value that is time 0 (vitro's start), and time
+ * 0 on vmm_tracer_now_ns()'s clock, for vitro's own events. */
+void trace_recorder_set_clock(struct trace_recorder *r, uint32_t tsc_khz, uint64_t tsc_zero,
+			      uint64_t start_ns);
+
+/* Where vitro's device models emit their events (NULL without a recorder). */
+struct vmm_tracer *trace_recorder_vmm_tracer(struct trace_recorder *r);
 
 /* Starts the drain thread. */
 int trace_recorder_start(struct trace_recorder *r, struct vitro_error *err);

@@ -27,6 +27,7 @@ struct report_sink {
 	struct sched_tracker sched;
 	struct task_table tasks;
 	bool has_events;
+	bool has_vmm_stream;
 };
 
 static struct report_sink *to_report(struct trace_sink *sink)
@@ -130,6 +131,7 @@ static int report_begin(struct trace_sink *sink, const struct trace_info *info)
 	memset(r, 0, sizeof(*r));
 	r->nr_cpus = info->nr_cpus;
 	r->tsc_khz = info->tsc_khz;
+	s->has_vmm_stream = info->has_vmm_stream;
 	r->cpus = calloc(info->nr_cpus ? info->nr_cpus : 1, sizeof(*r->cpus));
 	if (!r->cpus || sched_tracker_init(&s->sched, info->nr_cpus))
 		return -ENOMEM;
@@ -141,6 +143,8 @@ static int report_event(struct trace_sink *sink, const struct trace_event *ev)
 	struct report_sink *s = to_report(sink);
 	struct trace_report *r = s->report;
 
+	if (s->has_vmm_stream && ev->cpu == r->nr_cpus)
+		return 0; /* vitro's own events: nothing ran on a vCPU */
 	if (ev->cpu >= r->nr_cpus)
 		return -EINVAL;
 	if (!s->has_events)

@@ -63,6 +63,7 @@ struct timeline_sink {
 	unsigned int nr_cpus;
 	struct timeline_lane *lanes;
 	bool has_events;
+	bool has_vmm_stream;
 	uint64_t start_ns, end_ns;
 	double px_per_ns;
 };
@@ -374,6 +375,7 @@ static int timeline_begin(struct trace_sink *sink, const struct trace_info *info
 	struct timeline_sink *s = to_timeline(sink);
 
 	s->nr_cpus = info->nr_cpus;
+	s->has_vmm_stream = info->has_vmm_stream;
 	s->lanes = calloc(info->nr_cpus ? info->nr_cpus : 1, sizeof(*s->lanes));
 	if (!s->lanes || sched_tracker_init(&s->sched, info->nr_cpus))
 		return -ENOMEM;
@@ -385,6 +387,8 @@ static int timeline_event(struct trace_sink *sink, const struct trace_event *ev)
 	struct timeline_sink *s = to_timeline(sink);
 	struct sched_run ended;
 
+	if (s->has_vmm_stream && ev->cpu == s->nr_cpus)
+		return 0; /* vitro's own events: no vCPU lane */
 	if (ev->cpu >= s->nr_cpus)
 		return -EINVAL;
 	if (!s->has_events)

@@ -72,14 +72,28 @@ const char *trace_field_string(const struct trace_event *ev, const struct trace_
 const struct trace_field_desc *trace_field_by_name(enum trace_event_type type, const char *name);
 
 /* What is known about the whole trace; complete only when end() is called. */
+/* Streams: one per vCPU (index = CPU), then, with has_vmm_stream, vitro's
+ * own events (index nr_cpus; see vmm_tracer.h). */
 struct trace_info {
 	unsigned int nr_cpus;
 	uint32_t tsc_khz;
 	uint64_t categories; /* mask of enabled categories */
-	const uint64_t *lost; /* per CPU: records the guest dropped (ring full) */
-	const uint64_t *events; /* per CPU: records decoded */
+	const uint64_t *lost; /* per stream: records the guest dropped (ring full) */
+	const uint64_t *events; /* per stream: records decoded */
 	uint64_t corrupt_bytes; /* bytes vitro rejected as malformed */
+	bool has_vmm_stream;
 };
+
+static inline unsigned int trace_info_nr_streams(const struct trace_info *info)
+{
+	return info->nr_cpus + (info->has_vmm_stream ? 1 : 0);
+}
+
+/* The stream an event came from is vitro's own. */
+static inline bool trace_stream_is_vmm(const struct trace_info *info, uint32_t stream)
+{
+	return info->has_vmm_stream && stream == info->nr_cpus;
+}
 
 struct trace_sink {
 	int (*begin)(struct trace_sink *sink, const struct trace_info *info);
