@@ -84,7 +84,8 @@ void synth_add(struct synth_trace *t, uint64_t ts_ns, uint32_t cpu, enum trace_e
 {
 	struct synth_event *e = synth_append(t);
 
-	if (fixed_size + text_len + pad > sizeof(e->payload) || cpu >= trace_info_nr_streams(&t->info))
+	if (fixed_size + text_len + pad > sizeof(e->payload) ||
+	    cpu >= trace_info_nr_streams(&t->info))
 		abort();
 
 	memcpy(e->payload, fixed, fixed_size);
