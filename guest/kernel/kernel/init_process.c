@@ -78,20 +78,40 @@ static int try_init(const char *path)
 	return (int)err;
 }
 
+static bool is_cmdline_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
 /* The words after "--" on the command line are init's arguments (Linux's
- * convention); split in place. */
+ * convention); split in place. As Linux's next_arg(), a word may hold
+ * spaces between double quotes, and a word that starts with one loses it
+ * and the one it ends with: -- /bin/sh -c "echo hi" gives sh two words. */
 static void split_init_args(char *args)
 {
 	unsigned int n = 1;
 
 	while (args && *args && n <= INIT_MAX_ARGS) {
-		while (*args == ' ')
+		bool in_quotes = false, quoted = false;
+		char *word;
+
+		while (is_cmdline_space(*args))
 			*args++ = '\0';
 		if (!*args)
 			break;
-		argv_init[n++] = args;
-		while (*args && *args != ' ')
+		if (*args == '"') {
 			args++;
+			in_quotes = quoted = true;
+		}
+		word = args;
+		for (; *args && (in_quotes || !is_cmdline_space(*args)); args++)
+			if (*args == '"')
+				in_quotes = !in_quotes;
+		if (quoted && args > word && args[-1] == '"')
+			args[-1] = '\0';
+		if (*args) /* the space that ended it */
+			*args++ = '\0';
+		argv_init[n++] = word;
 	}
 	argv_init[n] = NULL;
 }
