@@ -16,6 +16,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_GUEST_SRCS := guest/kernel/lib/format.c guest/kernel/lib/dtb.c guest/kernel/lib/rbtree.c \
 	guest/kernel/lib/kallsyms.c guest/kernel/kernel/cmdline.c guest/kernel/trace/producer.c \
 	guest/kernel/kernel/elf_image.c guest/kernel/kernel/exec_stack.c guest/kernel/kernel/vdso.c \
+	guest/kernel/kernel/printk_log.c \
 	guest/kernel/lib/chacha20.c guest/kernel/lib/crng.c guest/drivers/char/mem.c \
 	$(wildcard guest/kernel/mm/*.c guest/kernel/fs/*.c guest/kernel/tty/*.c) \
 	$(addprefix guest/kernel/sched/,core.c fair.c rt.c deadline.c wait.c loadavg.c psi.c) \

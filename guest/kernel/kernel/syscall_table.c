@@ -104,7 +104,8 @@
 	X(uname)                  \
 	X(sethostname)            \
 	X(setdomainname)          \
-	X(arch_prctl)
+	X(arch_prctl)             \
+	X(syslog)
 
 #define DECLARE_SYSCALL(name) long sys_##name(SYSCALL_ARGS);
 SYSCALL_LIST(DECLARE_SYSCALL)

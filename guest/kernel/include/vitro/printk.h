@@ -5,6 +5,9 @@
 #define VITRO_PRINTK_H
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <vitro/compiler.h>
 
 enum log_level {
@@ -27,6 +30,19 @@ void vprintk_level(enum log_level level, const char *fmt, va_list ap);
 #define pr_notice(...) printk_level(LOGLEVEL_NOTICE, __VA_ARGS__)
 #define pr_info(...) printk_level(LOGLEVEL_INFO, __VA_ARGS__)
 #define pr_debug(...) printk_level(LOGLEVEL_DEBUG, __VA_ARGS__)
+
+struct printk_log_cursor;
+struct printk_record;
+
+/* The kernel log (vitro/printk_log.h), under its lock: the record at the
+ * cursor (the oldest left if it was overwritten), moving the cursor on. */
+bool kernel_log_read(struct printk_log_cursor *c, struct printk_record *rec, char *text,
+		     size_t text_size);
+/* A cursor at record seq (the oldest left if it is gone; the end if it is
+ * yet to come). Walks the log: for syslog(2)'s rare calls. */
+void kernel_log_cursor(struct printk_log_cursor *c, uint64_t seq);
+uint64_t kernel_log_next_seq(void);
+size_t kernel_log_size(void);
 
 /* Registers the function that puts bytes on the console. */
 void printk_set_console(void (*write)(const char *s, unsigned long len));
