@@ -13,6 +13,7 @@
 #include <vitro/mm_user.h>
 #include <vitro/printk.h>
 #include <vitro/process.h>
+#include <vitro/rseq.h>
 #include <vitro/random.h>
 #include <vitro/slab.h>
 #include <vitro/string.h>
@@ -445,6 +446,7 @@ static void exec_commit(struct mm_struct *mm, const char *filename, uint64_t ent
 	t->sas_ss_size = 0;
 	t->clear_child_tid = 0;
 	t->robust_list = 0; /* the old program's list is gone with its memory */
+	rseq_execve(t);
 	flush_signal_handlers(t);
 	files_close_on_exec(t->files);
 	format_snprintf(t->comm, sizeof(t->comm), "%s", base ? base + 1 : filename);

@@ -8,6 +8,7 @@
 #include <vitro/fs.h>
 #include <vitro/mm_user.h>
 #include <vitro/process.h>
+#include <vitro/rseq.h>
 #include <vitro/slab.h>
 #include <vitro/string.h>
 #include <vitro/syscalls.h>
@@ -286,6 +287,7 @@ long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64_t chil
 	child->fsgid = parent->fsgid;
 	child->set_child_tid = (flags & CLONE_CHILD_SETTID) ? child_tid : 0;
 	child->clear_child_tid = (flags & CLONE_CHILD_CLEARTID) ? child_tid : 0;
+	rseq_fork(child, parent, flags);
 
 	frame = task_user_frame(child);
 	*frame = *current_syscall_frame();

@@ -67,8 +67,8 @@ static void make_room(struct printk_log *log, size_t from, size_t to)
 	}
 }
 
-void printk_log_append(struct printk_log *log, uint64_t ts_ns, unsigned int level,
-		       const char *text, size_t len)
+void printk_log_append(struct printk_log *log, uint64_t ts_ns, unsigned int level, const char *text,
+		       size_t len)
 {
 	struct record_header h;
 	size_t need;
@@ -90,8 +90,9 @@ void printk_log_append(struct printk_log *log, uint64_t ts_ns, unsigned int leve
 		log->head = 0;
 	}
 	make_room(log, log->head, log->head + need);
-	h = (struct record_header){ .seq = log->next_seq, .ts_ns = ts_ns, .level = level,
-				    .len = (uint32_t)len };
+	h = (struct record_header){
+		.seq = log->next_seq, .ts_ns = ts_ns, .level = level, .len = (uint32_t)len
+	};
 	memcpy(log->buf + log->head, &h, HEADER_SIZE);
 	memcpy(log->buf + log->head + HEADER_SIZE, text, len);
 	if (log_is_empty(log))
@@ -131,8 +132,9 @@ bool printk_log_read(const struct printk_log *log, struct printk_log_cursor *c,
 		offset = record_offset(log, c->offset);
 		h = (const struct record_header *)(log->buf + offset);
 	}
-	*rec = (struct printk_record){ .seq = h->seq, .ts_ns = h->ts_ns, .level = h->level,
-				       .len = h->len };
+	*rec = (struct printk_record){
+		.seq = h->seq, .ts_ns = h->ts_ns, .level = h->level, .len = h->len
+	};
 	if (text_size)
 		memcpy(text, log->buf + offset + HEADER_SIZE,
 		       h->len < text_size ? h->len : text_size);

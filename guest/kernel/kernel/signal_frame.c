@@ -8,6 +8,7 @@
 #include <vitro/errno.h>
 #include <vitro/layout.h>
 #include <vitro/process.h>
+#include <vitro/rseq.h>
 #include <vitro/signal.h>
 #include <vitro/string.h>
 #include <vitro/syscalls.h>
@@ -143,6 +144,9 @@ void handle_signal(int sig, const siginfo_t *info, const struct k_sigaction *ka,
 	ksigset_t blocked = t->blocked | ka->mask;
 
 	syscall_restart_for_handler(f, ka);
+	/* Out of a critical section first: the handler's frame records the
+	 * abort handler as where to go back to. */
+	rseq_handle_notify_resume(f);
 	if (setup_rt_frame(sig, info, ka, f, oldmask)) {
 		/* No room for the frame: the process cannot run its handler. If
 		 * that was the SIGSEGV handler, SIGSEGV kills (Linux's

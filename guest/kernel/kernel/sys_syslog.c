@@ -159,8 +159,8 @@ static long syslog_console(int action, int level)
 	default:
 		if (level < 1 || level > 8)
 			return -EINVAL;
-		console_loglevel = level < MINIMUM_CONSOLE_LOGLEVEL ? MINIMUM_CONSOLE_LOGLEVEL :
-								      level;
+		console_loglevel =
+			level < MINIMUM_CONSOLE_LOGLEVEL ? MINIMUM_CONSOLE_LOGLEVEL : level;
 		saved_console_loglevel = -1; /* CONSOLE_ON restores nothing now */
 		return 0;
 	}

@@ -105,7 +105,8 @@
 	X(sethostname)            \
 	X(setdomainname)          \
 	X(arch_prctl)             \
-	X(syslog)
+	X(syslog)                 \
+	X(rseq)
 
 #define DECLARE_SYSCALL(name) long sys_##name(SYSCALL_ARGS);
 SYSCALL_LIST(DECLARE_SYSCALL)

@@ -6,6 +6,7 @@
 #include <vitro/errno.h>
 #include <vitro/format.h>
 #include <vitro/printk.h>
+#include <vitro/rseq.h>
 #include <vitro/slab.h>
 #include <vitro/string.h>
 
@@ -247,6 +248,7 @@ static void __schedule(bool preempt)
 		return;
 	}
 	account_switch(crq, prev, next, !preempt && prev_state != TASK_RUNNING);
+	rseq_preempt(prev);
 	sched_account_update(crq); /* the CPU's task changed */
 	trace_sched_switch(prev, next, preempt ? TASK_RUNNING : prev_state);
 	next->on_cpu = 1;

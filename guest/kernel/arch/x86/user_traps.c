@@ -4,6 +4,7 @@
 #include <vitro/cpu.h>
 #include <vitro/preempt.h>
 #include <vitro/process.h>
+#include <vitro/rseq.h>
 #include <vitro/signal.h>
 #include <vitro/syscall.h>
 #include <vitro/task.h>
@@ -83,6 +84,11 @@ void exit_to_user_mode(struct trap_frame *f)
 			/* One signal per pass; another pending one stacks its
 			 * frame on top in the next. */
 			do_signal(f);
+			continue;
+		}
+		if (t->rseq_pending) {
+			irq_enable();
+			rseq_handle_notify_resume(f);
 			continue;
 		}
 		break;

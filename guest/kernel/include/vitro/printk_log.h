@@ -41,8 +41,8 @@ void printk_log_init(struct printk_log *log, void *buf, size_t size);
 
 /* Appends a message (a trailing newline is dropped), overwriting the
  * oldest records as needed. */
-void printk_log_append(struct printk_log *log, uint64_t ts_ns, unsigned int level,
-		       const char *text, size_t len);
+void printk_log_append(struct printk_log *log, uint64_t ts_ns, unsigned int level, const char *text,
+		       size_t len);
 
 /* A cursor at the oldest record, or past the newest. */
 void printk_log_cursor_first(const struct printk_log *log, struct printk_log_cursor *c);

@@ -103,6 +103,12 @@ struct task {
 	uint64_t set_child_tid;
 	uint64_t clear_child_tid; /* set_tid_address: zeroed and woken at exit */
 	uint64_t robust_list, robust_list_len;
+	/* rseq(2) (vitro/rseq.h): the registered area (0: none), its length
+	 * and abort signature; rseq_pending: it needs updating before the
+	 * thread next runs in user mode. */
+	uint64_t rseq;
+	uint32_t rseq_len, rseq_sig;
+	bool rseq_pending;
 	struct completion *vfork_done; /* the vfork parent waits on it */
 	uint64_t start_time_ns;
 	/* What restart_syscall(2) continues after -ERESTART_RESTARTBLOCK:
