@@ -87,5 +87,5 @@ void init_special_inode(struct inode *inode, uint32_t mode, vfs_dev_t rdev)
 {
 	inode->i_mode = mode;
 	inode->i_rdev = rdev;
-	inode->i_fop = S_ISCHR(mode) ? &chrdev_fops : NULL;
+	inode->i_fop = S_ISCHR(mode) ? &chrdev_fops : S_ISFIFO(mode) ? &fifo_fops : NULL;
 }

@@ -124,7 +124,7 @@ static int open_checks(const struct path *path, const struct open_state *st)
 	if ((S_ISREG(mode) || S_ISDIR(mode) || S_ISLNK(mode)) && wants_write(st->flags) &&
 	    mnt_is_readonly(path->mnt))
 		return -EROFS;
-	/* No drivers yet for block devices, FIFOs or sockets. */
+	/* No drivers yet for block devices or sockets. */
 	if (!inode->i_fop)
 		return -ENXIO;
 	return 0;

@@ -1,8 +1,12 @@
 /* See vitro/pipe_file.h. The buffer rules are pipe_buffer.c's; this adds the
  * waiting: a reader sleeps while the pipe is empty and has writers, a writer
  * while what it must write atomically does not fit, each side waking the
- * other after progress. Kernel only (it sleeps); the buffer is host-tested. */
+ * other after progress. FIFOs (named pipes) are the same pipe, made at the
+ * first open of the inode and gone at the last close, with open's own
+ * waiting for the other end. Kernel only (it sleeps); the buffer is
+ * host-tested. */
 #include <asm/ioctls.h>
+#include <asm/poll.h>
 #include <linux/magic.h>
 #include <vitro/errno.h>
 #include <vitro/pipe.h>
@@ -19,13 +23,39 @@ struct pipe_inode_info {
 	struct spinlock lock;
 	struct pipe_buffer buf;
 	struct wait_queue_head rd_wait, wr_wait;
+	/* Opens so far of each end (a FIFO's open waits for the other's to
+	 * move), and open files; the last close frees the pipe. */
+	unsigned int r_counter, w_counter;
+	unsigned int files;
 };
 
 static struct vfsmount *pipe_mnt;
+/* Guards inode->i_pipe where opens and the last close set it. */
+static struct spinlock pipe_files_lock = SPINLOCK_INIT;
 
 static struct pipe_inode_info *pipe_of(struct file *file)
 {
-	return file->f_inode->i_private;
+	return file->f_inode->i_pipe;
+}
+
+static struct pipe_inode_info *pipe_alloc(void)
+{
+	struct pipe_inode_info *pipe = kzalloc(sizeof(*pipe), GFP_KERNEL);
+
+	if (!pipe || pipe_buffer_init(&pipe->buf, PIPE_DEFAULT_SIZE)) {
+		kfree(pipe);
+		return NULL;
+	}
+	spin_lock_init(&pipe->lock);
+	wait_queue_head_init(&pipe->rd_wait);
+	wait_queue_head_init(&pipe->wr_wait);
+	return pipe;
+}
+
+static void pipe_free(struct pipe_inode_info *pipe)
+{
+	pipe_buffer_destroy(&pipe->buf);
+	kfree(pipe);
 }
 
 /* Sleeps on wq once, the pipe lock dropped while asleep; -ERESTARTSYS if a
@@ -111,6 +141,11 @@ static unsigned int pipe_poll(struct file *file, struct poll_table *wait)
 	spin_lock(&pipe->lock);
 	mask = (file->f_mode & FMODE_READ ? pipe_buffer_poll_read(&pipe->buf) : 0) |
 	       (file->f_mode & FMODE_WRITE ? pipe_buffer_poll_write(&pipe->buf) : 0);
+	/* A FIFO reader that has seen no writer yet is not hung up (Linux
+	 * remembers the writers' count at open in f_version). */
+	if ((mask & POLLHUP) && !(file->f_mode & FMODE_WRITE) &&
+	    pipe->w_counter == (unsigned int)(uintptr_t)file->private_data)
+		mask &= ~POLLHUP;
 	spin_unlock(&pipe->lock);
 	return mask;
 }
@@ -128,9 +163,23 @@ static long pipe_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	return 0;
 }
 
+/* One open file less; the last one takes the pipe (and a FIFO's data) along. */
+static void pipe_put_file(struct inode *inode, struct pipe_inode_info *pipe)
+{
+	bool is_last;
+
+	spin_lock(&pipe_files_lock);
+	is_last = --pipe->files == 0;
+	if (is_last)
+		inode->i_pipe = NULL;
+	spin_unlock(&pipe_files_lock);
+	if (is_last)
+		pipe_free(pipe);
+}
+
 static int pipe_release(struct inode *inode, struct file *file)
 {
-	struct pipe_inode_info *pipe = inode->i_private;
+	struct pipe_inode_info *pipe = inode->i_pipe;
 
 	spin_lock(&pipe->lock);
 	if (file->f_mode & FMODE_READ)
@@ -141,6 +190,7 @@ static int pipe_release(struct inode *inode, struct file *file)
 	/* The other side sees EOF or EPIPE now. */
 	wake_up_all(&pipe->rd_wait);
 	wake_up_all(&pipe->wr_wait);
+	pipe_put_file(inode, pipe);
 	return 0;
 }
 
@@ -186,13 +236,105 @@ long pipe_fcntl(struct file *file, unsigned int cmd, unsigned long arg)
 
 static void pipefs_evict_inode(struct inode *inode)
 {
-	struct pipe_inode_info *pipe = inode->i_private;
+	/* Only a pipe whose files were never made is left here. */
+	if (inode->i_pipe)
+		pipe_free(inode->i_pipe);
+}
 
-	if (pipe) {
-		pipe_buffer_destroy(&pipe->buf);
-		kfree(pipe);
+/* --- FIFOs ---------------------------------------------------------------- */
+
+/* The inode's pipe, made by the first open; counted as one more file. */
+static struct pipe_inode_info *fifo_get_pipe(struct inode *inode)
+{
+	struct pipe_inode_info *pipe, *fresh = NULL;
+
+	for (;;) {
+		spin_lock(&pipe_files_lock);
+		pipe = inode->i_pipe;
+		if (!pipe && fresh)
+			inode->i_pipe = pipe = fresh;
+		if (pipe)
+			pipe->files++;
+		spin_unlock(&pipe_files_lock);
+		if (pipe) {
+			if (fresh && pipe != fresh)
+				pipe_free(fresh);
+			return pipe;
+		}
+		fresh = pipe_alloc();
+		if (!fresh)
+			return NULL;
 	}
 }
+
+/* Sleeps until *counter moves from seen (the other end was opened). */
+static int fifo_wait_for_partner(struct pipe_inode_info *pipe, struct wait_queue_head *wq,
+				 const unsigned int *counter, unsigned int seen)
+{
+	int err = 0;
+
+	while (!err && *counter == seen)
+		err = pipe_wait(pipe, wq);
+	return err;
+}
+
+/* POSIX's open of a FIFO: a reader waits for a writer and a writer for a
+ * reader, unless O_NONBLOCK (then a writer without a reader gets ENXIO);
+ * O_RDWR never waits. */
+static int fifo_open(struct inode *inode, struct file *file)
+{
+	bool is_reader = file->f_mode & FMODE_READ, is_writer = file->f_mode & FMODE_WRITE;
+	bool nonblock = file->f_flags & O_NONBLOCK;
+	struct pipe_inode_info *pipe = fifo_get_pipe(inode);
+	int err = 0;
+
+	if (!pipe)
+		return -ENOMEM;
+	spin_lock(&pipe->lock);
+	if (is_writer && !is_reader && nonblock && !pipe->buf.readers) {
+		err = -ENXIO;
+		goto out;
+	}
+	if (is_reader) {
+		pipe->buf.readers++;
+		pipe->r_counter++;
+	}
+	if (is_writer) {
+		pipe->buf.writers++;
+		pipe->w_counter++;
+	}
+	file->private_data = (void *)(uintptr_t)pipe->w_counter;
+	spin_unlock(&pipe->lock);
+	/* The other end may be waiting in open for this one. */
+	wake_up_all(is_reader ? &pipe->wr_wait : &pipe->rd_wait);
+	if (is_reader && is_writer)
+		wake_up_all(&pipe->rd_wait);
+	spin_lock(&pipe->lock);
+	if (is_reader && !is_writer && !nonblock && !pipe->buf.writers)
+		err = fifo_wait_for_partner(pipe, &pipe->rd_wait, &pipe->w_counter,
+					    pipe->w_counter);
+	else if (is_writer && !is_reader && !pipe->buf.readers)
+		err = fifo_wait_for_partner(pipe, &pipe->wr_wait, &pipe->r_counter,
+					    pipe->r_counter);
+	if (err) {
+		if (is_reader)
+			pipe->buf.readers--;
+		if (is_writer)
+			pipe->buf.writers--;
+	}
+out:
+	spin_unlock(&pipe->lock);
+	if (err) {
+		wake_up_all(&pipe->rd_wait);
+		wake_up_all(&pipe->wr_wait);
+		pipe_put_file(inode, pipe);
+		return err;
+	}
+	file->f_op = &pipe_fops;
+	return 0;
+}
+
+const struct file_operations fifo_fops = { .open = fifo_open };
 
 static const struct super_operations pipefs_sops = { .evict_inode = pipefs_evict_inode };
 static const struct inode_operations pipefs_iops;
@@ -234,33 +376,32 @@ int vfs_pipe(struct file **read_end, struct file **write_end, unsigned int flags
 
 	if (!pipe_mnt)
 		return -ENOMEM;
-	pipe = kzalloc(sizeof(*pipe), GFP_KERNEL);
-	if (!pipe || pipe_buffer_init(&pipe->buf, PIPE_DEFAULT_SIZE)) {
-		kfree(pipe);
+	pipe = pipe_alloc();
+	if (!pipe)
 		return -ENOMEM;
-	}
-	spin_lock_init(&pipe->lock);
-	wait_queue_head_init(&pipe->rd_wait);
-	wait_queue_head_init(&pipe->wr_wait);
 	pipe->buf.readers = pipe->buf.writers = 1;
+	pipe->r_counter = pipe->w_counter = 1;
 	spin_lock(&vfs_lock);
 	inode = new_inode(pipe_mnt->mnt_sb, S_IFIFO | 0600);
 	if (!inode) {
 		spin_unlock(&vfs_lock);
-		pipe_buffer_destroy(&pipe->buf);
-		kfree(pipe);
+		pipe_free(pipe);
 		return -ENOMEM;
 	}
 	inode->i_op = &pipefs_iops;
 	inode->i_fop = &pipe_fops;
-	inode->i_private = pipe;
+	inode->i_pipe = pipe;
 	/* Nameless, in no directory; on failure the inode's eviction frees the pipe. */
 	dentry = d_make_root(inode);
 	spin_unlock(&vfs_lock);
 	if (!dentry)
 		return -ENOMEM;
 	*read_end = pipe_file(dentry, O_RDONLY | (flags & O_NONBLOCK), FMODE_READ);
+	if (*read_end)
+		pipe->files++;
 	*write_end = pipe_file(dentry, O_WRONLY | (flags & O_NONBLOCK), FMODE_WRITE);
+	if (*write_end)
+		pipe->files++;
 	spin_lock(&vfs_lock);
 	dput(dentry); /* the files hold it now */
 	spin_unlock(&vfs_lock);

@@ -109,7 +109,9 @@ static int spin_in_critical_section(void)
 			     "jnz 1b\n"
 			     "2:\tmovl $0, %[aborted]\n\t"
 			     "jmp 5f\n\t"
-			     ".long " "0x53053053" "\n"
+			     ".long "
+			     "0x53053053"
+			     "\n"
 			     "4:\tmovl $1, %[aborted]\n"
 			     "5:\n"
 			     : [aborted] "=r"(aborted), [cs] "=m"(area.rseq_cs)

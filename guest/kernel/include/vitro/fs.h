@@ -196,6 +196,8 @@ struct super_block {
 	void *s_fs_info;
 };
 
+struct pipe_inode_info;
+
 struct inode {
 	uint32_t i_mode;
 	uint32_t i_nlink;
@@ -210,6 +212,7 @@ struct inode {
 	struct super_block *i_sb;
 	int i_count; /* dentries and open files pinning it, through dentries */
 	void *i_private; /* the file system's data (file chunks, link target) */
+	struct pipe_inode_info *i_pipe; /* a pipe's, or an open FIFO's (fs/pipe.c) */
 	struct list_head i_flock; /* record locks (fs/locks.c), under their own lock */
 };
 
@@ -522,6 +525,8 @@ void chrdev_unregister(vfs_dev_t first);
 /* A device node, FIFO or socket inode: opens go to the driver (character
  * devices) or fail with ENXIO (the rest, for now). */
 void init_special_inode(struct inode *inode, uint32_t mode, vfs_dev_t rdev);
+/* What a FIFO inode opens with (fs/pipe.c). */
+extern const struct file_operations fifo_fops;
 struct inode *new_inode(struct super_block *sb, uint32_t mode);
 void d_instantiate(struct dentry *dentry, struct inode *inode);
 struct dentry *d_make_root(struct inode *inode);
