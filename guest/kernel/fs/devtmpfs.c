@@ -12,7 +12,7 @@ static const struct dev_node {
 	{ "console", S_IFCHR | 0600, 5, 1 }, { "tty", S_IFCHR | 0666, 5, 0 },
 	{ "null", S_IFCHR | 0666, 1, 3 },    { "zero", S_IFCHR | 0666, 1, 5 },
 	{ "full", S_IFCHR | 0666, 1, 7 },    { "random", S_IFCHR | 0666, 1, 8 },
-	{ "urandom", S_IFCHR | 0666, 1, 9 },
+	{ "urandom", S_IFCHR | 0666, 1, 9 }, { "kmsg", S_IFCHR | 0644, 1, 11 },
 };
 
 int devtmpfs_mount(struct fs_struct *fs)

@@ -10,6 +10,7 @@
 #include <vitro/string.h>
 #include <vitro/time.h>
 
+#include "../../drivers/char/kmsg.h"
 #include "../../drivers/char/mem.h"
 #include "../../drivers/tty/console.h"
 #include "rootfs.h"
@@ -49,7 +50,8 @@ void rootfs_init(void)
 			pr_info("initramfs: %ld entries unpacked\n", count);
 	}
 	/* After the initramfs, as Linux mounts devtmpfs over whatever /dev it brought. */
-	if (mem_devices_register() || console_tty_register() || devtmpfs_mount(&init_fs))
+	if (mem_devices_register() || kmsg_register() || console_tty_register() ||
+	    devtmpfs_mount(&init_fs))
 		pr_err("devtmpfs: cannot mount /dev\n");
 }
 

@@ -26,9 +26,6 @@ enum syslog_action {
 
 #define MINIMUM_CONSOLE_LOGLEVEL 1 /* Linux's: emergencies and alerts only */
 #define LINE_MAX (PRINTK_LOG_TEXT_MAX + 48)
-/* How often a waiting READ looks for new messages: printk may run where
- * waking a sleeper is not safe, so the reader polls, as rarely as this. */
-#define READ_POLL_MS 50
 
 /* READ's place (destructive reads) and where READ_ALL starts (CLEAR). */
 static struct mutex syslog_lock = MUTEX_INIT(syslog_lock);
@@ -104,9 +101,10 @@ static long syslog_read(uint64_t ubuf, int len, struct syslog_line *l)
 	if (!access_ok(ubuf, (size_t)len))
 		return -EFAULT;
 	while (READ_ONCE(syslog_seq) >= kernel_log_next_seq()) {
-		if (signal_pending(current))
-			return -ERESTARTSYS;
-		msleep(READ_POLL_MS);
+		int err = kernel_log_wait(READ_ONCE(syslog_seq));
+
+		if (err)
+			return err;
 	}
 	mutex_lock(&syslog_lock);
 	ret = copy_lines(ubuf, (size_t)len, &syslog_seq, l);

@@ -33,16 +33,29 @@ void vprintk_level(enum log_level level, const char *fmt, va_list ap);
 
 struct printk_log_cursor;
 struct printk_record;
+struct poll_table;
 
-/* The kernel log (vitro/printk_log.h), under its lock: the record at the
- * cursor (the oldest left if it was overwritten), moving the cursor on. */
+/* A message from outside the kernel's printk (/dev/kmsg's writers): prio is
+ * a syslog priority, facility << 3 | level. */
+void printk_emit(unsigned int prio, const char *text, size_t len);
+
+/* The kernel log (kernel_log.c; vitro/printk_log.h's ring). Appends one
+ * record, stamped now. */
+void kernel_log_append(unsigned int prio, const char *text, size_t len);
+/* Under its lock: the record at the cursor (the oldest left if it was
+ * overwritten), moving the cursor on. */
 bool kernel_log_read(struct printk_log_cursor *c, struct printk_record *rec, char *text,
 		     size_t text_size);
 /* A cursor at record seq (the oldest left if it is gone; the end if it is
  * yet to come). Walks the log: for syslog(2)'s rare calls. */
 void kernel_log_cursor(struct printk_log_cursor *c, uint64_t seq);
+uint64_t kernel_log_first_seq(void);
 uint64_t kernel_log_next_seq(void);
 size_t kernel_log_size(void);
+/* Sleeps until a record after seq exists; -ERESTARTSYS on a signal. */
+int kernel_log_wait(uint64_t seq);
+/* A poll of the log: woken (within 50 ms) when records come. */
+void kernel_log_poll_wait(struct poll_table *pt);
 
 /* Registers the function that puts bytes on the console. */
 void printk_set_console(void (*write)(const char *s, unsigned long len));
