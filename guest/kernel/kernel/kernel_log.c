@@ -145,4 +145,3 @@ void kernel_log_append(unsigned int prio, const char *line, size_t len)
 	}
 	local_irq_restore(flags);
 }
-

@@ -2,6 +2,7 @@
  * FIFO, RR and DEADLINE go to their classes), CPU affinity, yielding. */
 #include <linux/sched.h>
 #include <linux/sched/types.h>
+#include <vitro/boot_info.h>
 #include <vitro/errno.h>
 #include <vitro/string.h>
 #include <vitro/syscalls.h>
@@ -227,12 +228,16 @@ SYSCALL_DEFINE3(sched_setaffinity, int, pid, unsigned int, len, uint64_t, umask)
 
 SYSCALL_DEFINE3(sched_getaffinity, int, pid, unsigned int, len, uint64_t, umask)
 {
+	unsigned int nr_cpu_ids = boot_info.nr_cpus;
+	/* Linux's cpumask_size() (NR_CPUS bits, the mask not off stack),
+	 * or less when the caller's buffer is smaller. */
+	size_t bytes = len < sizeof(struct cpumask) ? len : sizeof(struct cpumask);
 	struct cpumask mask;
-	size_t bytes = (NR_CPUS + 7) / 8;
 	struct task *t;
 
-	/* Linux: the buffer must hold the kernel's mask, in whole longs. */
-	if (len * 8 < NR_CPUS || (len & (sizeof(unsigned long) - 1)))
+	/* The buffer must hold a bit per CPU the machine has, in whole longs
+	 * (so one long does here, as taskset and glibc try first). */
+	if ((uint64_t)len * 8 < nr_cpu_ids || (len & (sizeof(unsigned long) - 1)))
 		return -EINVAL;
 	t = thread_of(pid);
 	if (!t)

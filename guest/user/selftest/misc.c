@@ -143,6 +143,27 @@ static int affinity_can_be_narrowed_to_one_cpu(void)
 	return 0;
 }
 
+/* The raw call takes any buffer with a bit per CPU the machine has, in whole
+ * longs (busybox's taskset starts with one long), and answers with how much
+ * of it the kernel's mask filled. */
+static int affinity_call_takes_one_long_for_few_cpus(void)
+{
+	long nr = sysconf(_SC_NPROCESSORS_CONF);
+	long need = (nr + 63) / 64 * 8;
+	uint64_t mask[32];
+	long got;
+
+	EXPECT(nr >= 1, "sysconf says %ld CPUs", nr);
+	got = syscall(SYS_sched_getaffinity, 0, sizeof(mask), mask);
+	EXPECT(got >= need && got <= (long)sizeof(mask) && got % 8 == 0,
+	       "returned %ld bytes for %ld CPUs", got, nr);
+	EXPECT(syscall(SYS_sched_getaffinity, 0, (size_t)need, mask) == need,
+	       "a buffer of %ld bytes is refused for %ld CPUs", need, nr);
+	EXPECT(mask[0] & 1 || nr > 1, "CPU 0 missing from a 1-CPU machine's mask");
+	EXPECT_ERRNO(syscall(SYS_sched_getaffinity, 0, 4, mask), EINVAL);
+	return 0;
+}
+
 static int nice_value_is_kept_per_process(void)
 {
 	errno = 0;
@@ -236,6 +257,7 @@ const struct selftest_case misc_cases[] = {
 	{ "ids-agree-across-calls", ids_agree_across_calls },
 	{ "umask-returns-previous-mask", umask_returns_previous_mask },
 	{ "affinity-can-be-narrowed-to-one-cpu", affinity_can_be_narrowed_to_one_cpu },
+	{ "affinity-call-takes-one-long-for-few-cpus", affinity_call_takes_one_long_for_few_cpus },
 	{ "nice-value-is-kept-per-process", nice_value_is_kept_per_process },
 	{ "unknown-system-call-returns-enosys", unknown_system_call_returns_enosys },
 	{ "sethostname-shows-in-uname", sethostname_shows_in_uname },
