@@ -288,6 +288,7 @@ long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64_t chil
 	child->set_child_tid = (flags & CLONE_CHILD_SETTID) ? child_tid : 0;
 	child->clear_child_tid = (flags & CLONE_CHILD_CLEARTID) ? child_tid : 0;
 	rseq_fork(child, parent, flags);
+	child->ioprio = parent->ioprio;
 
 	frame = task_user_frame(child);
 	*frame = *current_syscall_frame();

@@ -9,9 +9,6 @@
 #include <vitro/task.h>
 #include <vitro/uaccess.h>
 
-#define PRIO_PROCESS 0
-#define PRIO_PGRP 1
-#define PRIO_USER 2
 #define RR_TIMESLICE_NS (100ull * 1000 * 1000) /* Linux's sched_rr_timeslice */
 
 struct sched_param_user {
@@ -28,40 +25,6 @@ static struct task *thread_of(int pid)
 		return current;
 	}
 	return find_task_by_pid(pid);
-}
-
-SYSCALL_DEFINE2(getpriority, int, which, int, who)
-{
-	struct task *t;
-	long ret;
-
-	if (which != PRIO_PROCESS)
-		return which == PRIO_PGRP || which == PRIO_USER ? -ESRCH : -EINVAL;
-	t = thread_of(who);
-	if (!t)
-		return -ESRCH;
-	/* The system call's encoding: 20 - nice, so the result is positive. */
-	ret = 20 - t->sched.nice;
-	task_put(t);
-	return ret;
-}
-
-SYSCALL_DEFINE3(setpriority, int, which, int, who, int, nice)
-{
-	struct task *t;
-
-	if (which != PRIO_PROCESS)
-		return which == PRIO_PGRP || which == PRIO_USER ? -ESRCH : -EINVAL;
-	t = thread_of(who);
-	if (!t)
-		return -ESRCH;
-	if (nice < NICE_MIN)
-		nice = NICE_MIN;
-	if (nice > NICE_MAX)
-		nice = NICE_MAX;
-	sched_set_nice(t, nice);
-	task_put(t);
-	return 0;
 }
 
 static long set_policy(int pid, int policy, uint64_t uparam, bool keep_policy)

@@ -106,7 +106,9 @@
 	X(setdomainname)          \
 	X(arch_prctl)             \
 	X(syslog)                 \
-	X(rseq)
+	X(rseq)                   \
+	X(ioprio_get)             \
+	X(ioprio_set)
 
 #define DECLARE_SYSCALL(name) long sys_##name(SYSCALL_ARGS);
 SYSCALL_LIST(DECLARE_SYSCALL)

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int uname_says_linux_on_x86_64(void)
@@ -179,6 +181,74 @@ static int nice_value_is_kept_per_process(void)
 	return 0;
 }
 
+/* A child in the case's own process group, parked until killed. */
+static pid_t park_child(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	return pid;
+}
+
+static int nice_applies_to_a_process_group_and_a_user(void)
+{
+	pid_t child;
+	int base;
+
+	EXPECT_OK(setpgid(0, 0));
+	errno = 0;
+	base = getpriority(PRIO_PROCESS, 0);
+	EXPECT(errno == 0 && base <= 15, "nice %d to start with", base);
+	EXPECT_OK(child = park_child());
+	/* The group: both members change; reading gives the best (lowest). */
+	EXPECT_OK(setpriority(PRIO_PGRP, 0, base + 3));
+	EXPECT(getpriority(PRIO_PROCESS, child) == base + 3, "the child's nice is %d, want %d",
+	       getpriority(PRIO_PROCESS, child), base + 3);
+	EXPECT_OK(setpriority(PRIO_PROCESS, child, base + 4));
+	EXPECT(getpriority(PRIO_PGRP, 0) == base + 3, "the group's best nice is %d, want %d",
+	       getpriority(PRIO_PGRP, 0), base + 3);
+	errno = 0;
+	EXPECT(getpriority(PRIO_USER, getuid()) != -1 || errno == 0, "PRIO_USER: %s",
+	       strerror(errno));
+	EXPECT_ERRNO(getpriority(PRIO_PGRP, 999999), ESRCH);
+	EXPECT_ERRNO(setpriority(7, 0, 0), EINVAL);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	return 0;
+}
+
+#define IOPRIO_VALUE(class, data) ((class) << 13 | (data))
+
+/* ioprio: classes and levels checked, kept across fork. (What a process
+ * starts with is its parent's: the runner's may have been set.) */
+static int io_priority_is_set_checked_and_inherited(void)
+{
+	long got;
+	pid_t child;
+
+	EXPECT_OK(syscall(SYS_ioprio_set, 1, 0, IOPRIO_VALUE(0, 0)));
+	EXPECT(syscall(SYS_ioprio_get, 1, 0) == IOPRIO_VALUE(0, 0), "ioprio %ld after none",
+	       syscall(SYS_ioprio_get, 1, 0));
+	EXPECT_OK(syscall(SYS_ioprio_set, 1, 0, IOPRIO_VALUE(2, 3)));
+	got = syscall(SYS_ioprio_get, 1, 0);
+	EXPECT(got == IOPRIO_VALUE(2, 3), "ioprio %#lx after setting best-effort 3", got);
+	/* (Levels past 7 are hint bits on Linux 6.5 and later, EINVAL before.) */
+	EXPECT_ERRNO(syscall(SYS_ioprio_set, 1, 0, IOPRIO_VALUE(0, 1)), EINVAL);
+	EXPECT_ERRNO(syscall(SYS_ioprio_set, 1, 0, IOPRIO_VALUE(5, 0)), EINVAL);
+	EXPECT_ERRNO(syscall(SYS_ioprio_set, 9, 0, IOPRIO_VALUE(2, 0)), EINVAL);
+	EXPECT_OK(child = park_child());
+	got = syscall(SYS_ioprio_get, 1, child);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	EXPECT(got == IOPRIO_VALUE(2, 3), "the child's ioprio is %#lx", got);
+	EXPECT_OK(syscall(SYS_ioprio_set, 1, 0, IOPRIO_VALUE(3, 0)));
+	EXPECT(syscall(SYS_ioprio_get, 1, 0) == IOPRIO_VALUE(3, 0), "idle class not kept");
+	return 0;
+}
+
 static int unknown_system_call_returns_enosys(void)
 {
 	EXPECT_ERRNO(syscall(1000), ENOSYS);
@@ -259,6 +329,9 @@ const struct selftest_case misc_cases[] = {
 	{ "affinity-can-be-narrowed-to-one-cpu", affinity_can_be_narrowed_to_one_cpu },
 	{ "affinity-call-takes-one-long-for-few-cpus", affinity_call_takes_one_long_for_few_cpus },
 	{ "nice-value-is-kept-per-process", nice_value_is_kept_per_process },
+	{ "nice-applies-to-a-process-group-and-a-user",
+	  nice_applies_to_a_process_group_and_a_user },
+	{ "io-priority-is-set-checked-and-inherited", io_priority_is_set_checked_and_inherited },
 	{ "unknown-system-call-returns-enosys", unknown_system_call_returns_enosys },
 	{ "sethostname-shows-in-uname", sethostname_shows_in_uname },
 	{ "prctl-name-is-the-thread-name", prctl_name_is_the_thread_name },

@@ -109,6 +109,7 @@ struct task {
 	uint64_t rseq;
 	uint32_t rseq_len, rseq_sig;
 	bool rseq_pending;
+	int ioprio; /* ioprio_set(2)'s class and level; 0: none set */
 	struct completion *vfork_done; /* the vfork parent waits on it */
 	uint64_t start_time_ns;
 	/* What restart_syscall(2) continues after -ERESTART_RESTARTBLOCK:
