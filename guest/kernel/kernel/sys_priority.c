@@ -195,8 +195,8 @@ static long ioprio_check(int ioprio)
 SYSCALL_DEFINE2(ioprio_get, int, which, int, who)
 {
 	struct who w = { .id = who, .fn = ioprio_get_one };
-	long err = who_kind_of(which, IOPRIO_WHO_PROCESS, IOPRIO_WHO_PGRP, IOPRIO_WHO_USER,
-			       &w.kind);
+	long err =
+		who_kind_of(which, IOPRIO_WHO_PROCESS, IOPRIO_WHO_PGRP, IOPRIO_WHO_USER, &w.kind);
 
 	return err ? err : (err = who_each(&w)) ? err : w.value;
 }
@@ -204,8 +204,8 @@ SYSCALL_DEFINE2(ioprio_get, int, which, int, who)
 SYSCALL_DEFINE3(ioprio_set, int, which, int, who, int, ioprio)
 {
 	struct who w = { .id = who, .fn = ioprio_set_one, .value = ioprio };
-	long err = who_kind_of(which, IOPRIO_WHO_PROCESS, IOPRIO_WHO_PGRP, IOPRIO_WHO_USER,
-			       &w.kind);
+	long err =
+		who_kind_of(which, IOPRIO_WHO_PROCESS, IOPRIO_WHO_PGRP, IOPRIO_WHO_USER, &w.kind);
 
 	if (!err)
 		err = ioprio_check(ioprio);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #ifndef SYS_rseq
@@ -83,36 +84,49 @@ static int rseq_cpu_id_follows_the_thread_across_cpus(void)
 	return 0;
 }
 
-static void note_signal(int sig)
+extern const char rseq_test_cs_start[], rseq_test_cs_end[], rseq_test_abort[];
+static volatile uintptr_t interrupted_ip;
+
+/* Where the signal found the thread: inside the critical section means the
+ * kernel did not abort it first. */
+static void note_signal(int sig, siginfo_t *info, void *context)
 {
-	(void)sig;
+	ucontext_t *uc = context;
+
+	(void)sig, (void)info;
+	interrupted_ip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
 	handler_ran = 1;
 }
 
 /* Spins inside a critical section until the kernel aborts it (returns 1), or
  * sees the handler ran without an abort, or gives up (returns 0). */
-static int spin_in_critical_section(void)
+static __attribute__((noinline)) int spin_in_critical_section(void)
 {
 	int aborted;
 
 	__asm__ __volatile__(".pushsection .data.rseq_cs, \"aw\"\n\t"
 			     ".balign 32\n"
 			     "3:\t.long 0, 0\n\t"
-			     ".quad 1f, 2f - 1f, 4f\n\t"
+			     ".quad rseq_test_cs_start, rseq_test_cs_end - rseq_test_cs_start, "
+			     "rseq_test_abort\n\t"
 			     ".popsection\n\t"
 			     "leaq 3b(%%rip), %%rax\n\t"
 			     "movq %%rax, %[cs]\n\t"
 			     "movq $4000000000, %%rcx\n"
-			     "1:\tcmpl $0, %[ran]\n\t"
-			     "jne 2f\n\t"
+			     ".globl rseq_test_cs_start\n"
+			     "rseq_test_cs_start:\n\t"
+			     "cmpl $0, %[ran]\n\t"
+			     "jne rseq_test_cs_end\n\t"
 			     "decq %%rcx\n\t"
-			     "jnz 1b\n"
-			     "2:\tmovl $0, %[aborted]\n\t"
+			     "jnz rseq_test_cs_start\n"
+			     ".globl rseq_test_cs_end\n"
+			     "rseq_test_cs_end:\n\t"
+			     "movl $0, %[aborted]\n\t"
 			     "jmp 5f\n\t"
-			     ".long "
-			     "0x53053053"
-			     "\n"
-			     "4:\tmovl $1, %[aborted]\n"
+			     ".long 0x53053053\n"
+			     ".globl rseq_test_abort\n"
+			     "rseq_test_abort:\n\t"
+			     "movl $1, %[aborted]\n"
 			     "5:\n"
 			     : [aborted] "=r"(aborted), [cs] "=m"(area.rseq_cs)
 			     : [ran] "m"(handler_ran)
@@ -120,19 +134,35 @@ static int spin_in_critical_section(void)
 	return aborted;
 }
 
+/* A signal that comes while the thread is in the section finds it moved to
+ * the abort handler already (preemption aborts it too: the thread goes
+ * back in until the signal came). */
 static int rseq_signal_in_critical_section_aborts_it(void)
 {
-	struct sigaction sa = { .sa_handler = note_signal };
-	struct itimerval tick = { .it_value = { 0, 20000 } };
-	int aborted;
+	struct sigaction sa = { .sa_sigaction = note_signal, .sa_flags = SA_SIGINFO };
+	uintptr_t start = (uintptr_t)rseq_test_cs_start, end = (uintptr_t)rseq_test_cs_end;
+	int landed_in_section = 0;
 
 	EXPECT_OK(sys_rseq(&area, sizeof(area), 0, RSEQ_SIG));
 	EXPECT_OK(sigaction(SIGALRM, &sa, NULL));
-	EXPECT_OK(setitimer(ITIMER_REAL, &tick, NULL));
-	aborted = spin_in_critical_section();
-	EXPECT(handler_ran, "the timer signal never came");
-	EXPECT(aborted, "the handler ran but the critical section was not aborted");
-	EXPECT(area.rseq_cs == 0, "the kernel left rseq_cs set after the abort");
+	for (int attempt = 0; attempt < 20 && !landed_in_section; attempt++) {
+		struct itimerval tick = { .it_value = { 0, 5000 } };
+		int aborted;
+
+		handler_ran = 0;
+		interrupted_ip = 0;
+		EXPECT_OK(setitimer(ITIMER_REAL, &tick, NULL));
+		do
+			aborted = spin_in_critical_section();
+		while (aborted && !handler_ran);
+		EXPECT(handler_ran, "the timer signal never came");
+		EXPECT(interrupted_ip < start || interrupted_ip >= end,
+		       "the handler ran with the thread inside the section (ip %#lx)",
+		       (unsigned long)interrupted_ip);
+		EXPECT(area.rseq_cs == 0 || !aborted, "the kernel left rseq_cs set after an abort");
+		landed_in_section = interrupted_ip == (uintptr_t)rseq_test_abort;
+	}
+	EXPECT(landed_in_section, "in 20 tries no signal came while in the section");
 	return 0;
 }
 
