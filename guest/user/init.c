@@ -67,10 +67,10 @@ static void mount_fs(const char *type, const char *target, unsigned long flags)
 		say("mkdir %s: %s; not mounting %s there", target, strerror(errno), type);
 		return;
 	}
-	if (is_mount_point(target)) {
-		say("%s is already mounted; keeping it", target);
+	/* The kernel mounts /dev itself (as Linux's DEVTMPFS_MOUNT): keep it,
+	 * quietly. */
+	if (is_mount_point(target))
 		return;
-	}
 	if (mount(type, target, type, flags, NULL) == 0)
 		return;
 	if (errno == ENODEV)
