@@ -89,13 +89,13 @@ static int write_all(struct fs_struct *fs, const char *path, unsigned int flags,
 	return vfs_close(file);
 }
 
-/* Linux replaces whatever non-directory is in the way of a new entry. */
-static void clear_path(struct fs_struct *fs, const char *path)
+/* Linux replaces whatever non-directory is in the way of a new entry:
+ * true if something was (make the entry again). */
+static bool clear_path(struct fs_struct *fs, const char *path)
 {
 	struct kstat st;
 
-	if (!vfs_lstat(fs, path, &st) && !S_ISDIR(st.mode))
-		vfs_unlink(fs, path);
+	return !vfs_lstat(fs, path, &st) && !S_ISDIR(st.mode) && !vfs_unlink(fs, path);
 }
 
 static int unpack_file(struct unpack *u, const struct cpio_entry *e)
@@ -106,8 +106,9 @@ static int unpack_file(struct unpack *u, const struct cpio_entry *e)
 
 	if (link) {
 		if (strcmp(link->path, e->name)) {
-			clear_path(u->fs, e->name);
 			rc = vfs_link(u->fs, link->path, e->name);
+			if (rc == -EEXIST && clear_path(u->fs, e->name))
+				rc = vfs_link(u->fs, link->path, e->name);
 			if (rc)
 				return rc;
 		}
@@ -115,8 +116,9 @@ static int unpack_file(struct unpack *u, const struct cpio_entry *e)
 			       write_all(u->fs, link->path, O_TRUNC, perm, e->data, e->data_size) :
 			       0;
 	}
-	clear_path(u->fs, e->name);
 	rc = write_all(u->fs, e->name, O_CREAT | O_EXCL, perm, e->data, e->data_size);
+	if (rc == -EEXIST && clear_path(u->fs, e->name))
+		rc = write_all(u->fs, e->name, O_CREAT | O_EXCL, perm, e->data, e->data_size);
 	if (!rc && e->nlink > 1)
 		rc = remember_link(u, e);
 	return rc;
@@ -131,8 +133,9 @@ static int unpack_symlink(struct unpack *u, const struct cpio_entry *e)
 		return -ENOMEM;
 	memcpy(target, e->data, e->data_size);
 	target[e->data_size] = '\0';
-	clear_path(u->fs, e->name);
 	rc = vfs_symlink(u->fs, target, e->name);
+	if (rc == -EEXIST && clear_path(u->fs, e->name))
+		rc = vfs_symlink(u->fs, target, e->name);
 	kfree(target);
 	return rc;
 }
@@ -165,8 +168,10 @@ static int unpack_entry(const struct cpio_entry *e, void *arg)
 		rc = unpack_symlink(u, e);
 		break;
 	default: /* character and block devices, fifos, sockets */
-		clear_path(u->fs, e->name);
 		rc = vfs_mknod(u->fs, e->name, e->mode, MKDEV(e->rdev_major, e->rdev_minor));
+		if (rc == -EEXIST && clear_path(u->fs, e->name))
+			rc = vfs_mknod(u->fs, e->name, e->mode,
+				       MKDEV(e->rdev_major, e->rdev_minor));
 		break;
 	}
 	if (rc) {
