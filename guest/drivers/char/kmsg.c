@@ -42,7 +42,7 @@ static int kmsg_open(struct inode *inode, struct file *file)
 	if (!r)
 		return -ENOMEM;
 	mutex_init(&r->lock);
-	kernel_log_cursor(&r->cursor, kernel_log_first_seq());
+	kernel_log_cursor_first(&r->cursor);
 	file->private_data = r;
 	return 0;
 }
@@ -63,8 +63,8 @@ static long kmsg_next_line(struct kmsg_reader *r)
 		return 0;
 	if (r->rec.seq != want) {
 		/* Overwritten before this reader came: say so, then go on
-		 * from the oldest record left. */
-		kernel_log_cursor(&r->cursor, r->rec.seq);
+		 * from the oldest record left (the one just read). */
+		kernel_log_cursor_first(&r->cursor);
 		return -EPIPE;
 	}
 	return (long)printk_record_format_kmsg(&r->rec, r->text, r->line, sizeof(r->line));
@@ -151,10 +151,10 @@ static int64_t kmsg_llseek(struct file *file, int64_t offset, int whence)
 	switch (whence) {
 	case SEEK_SET:
 	case SEEK_DATA: /* Linux: after the last syslog CLEAR; all here */
-		kernel_log_cursor(&r->cursor, kernel_log_first_seq());
+		kernel_log_cursor_first(&r->cursor);
 		break;
 	case SEEK_END:
-		kernel_log_cursor(&r->cursor, kernel_log_next_seq());
+		kernel_log_cursor_end(&r->cursor);
 		break;
 	default:
 		mutex_unlock(&r->lock);

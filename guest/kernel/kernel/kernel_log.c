@@ -99,20 +99,19 @@ bool kernel_log_read(struct printk_log_cursor *c, struct printk_record *rec, cha
 	return found;
 }
 
-void kernel_log_cursor(struct printk_log_cursor *c, uint64_t seq)
+void kernel_log_cursor_first(struct printk_log_cursor *c)
 {
 	unsigned long flags = spin_lock_irqsave(&kernel_log_lock);
 
-	/* Where seq is, walking from the oldest; past the end stays there. */
-	if (seq >= kernel_log.next_seq) {
-		printk_log_cursor_end(&kernel_log, c);
-	} else {
-		struct printk_record rec;
+	printk_log_cursor_first(&kernel_log, c);
+	spin_unlock_irqrestore(&kernel_log_lock, flags);
+}
 
-		printk_log_cursor_first(&kernel_log, c);
-		while (c->seq < seq && printk_log_read(&kernel_log, c, &rec, NULL, 0))
-			;
-	}
+void kernel_log_cursor_end(struct printk_log_cursor *c)
+{
+	unsigned long flags = spin_lock_irqsave(&kernel_log_lock);
+
+	printk_log_cursor_end(&kernel_log, c);
 	spin_unlock_irqrestore(&kernel_log_lock, flags);
 }
 

@@ -27,9 +27,10 @@ enum syslog_action {
 #define MINIMUM_CONSOLE_LOGLEVEL 1 /* Linux's: emergencies and alerts only */
 #define LINE_MAX (PRINTK_LOG_TEXT_MAX + 48)
 
-/* READ's place (destructive reads) and where READ_ALL starts (CLEAR). */
+/* READ's place (destructive reads) and where READ_ALL starts (CLEAR); a
+ * zeroed cursor is the first record ever, or the oldest one left. */
 static struct mutex syslog_lock = MUTEX_INIT(syslog_lock);
-static uint64_t syslog_seq, clear_seq;
+static struct printk_log_cursor syslog_cursor, clear_cursor;
 static int saved_console_loglevel = -1;
 
 struct syslog_line {
@@ -48,24 +49,23 @@ static bool read_line(struct printk_log_cursor *c, struct syslog_line *l)
 	return true;
 }
 
-/* Copies whole lines from seq on while they fit in len (the first one cut
- * if even it does not); returns the bytes copied and the next seq. */
-static long copy_lines(uint64_t ubuf, size_t len, uint64_t *seq, struct syslog_line *l)
+/* Copies whole lines from *c on while they fit in len (the first one cut
+ * if even it does not), moving *c past them; returns the bytes copied. */
+static long copy_lines(uint64_t ubuf, size_t len, struct printk_log_cursor *c,
+		       struct syslog_line *l)
 {
-	struct printk_log_cursor c;
 	size_t done = 0;
 
-	kernel_log_cursor(&c, *seq);
 	while (done < len) {
-		struct printk_log_cursor before = c;
+		struct printk_log_cursor before = *c;
 		size_t n;
 
-		if (!read_line(&c, l))
+		if (!read_line(c, l))
 			break;
 		n = l->len;
 		if (done + n > len) {
 			if (done) {
-				c = before;
+				*c = before;
 				break;
 			}
 			n = len;
@@ -73,18 +73,15 @@ static long copy_lines(uint64_t ubuf, size_t len, uint64_t *seq, struct syslog_l
 		if (copy_to_user(ubuf + done, l->line, n))
 			return -EFAULT;
 		done += n;
-		*seq = c.seq;
 	}
 	return (long)done;
 }
 
-/* The bytes the lines from seq to the newest take. */
-static size_t lines_size(uint64_t seq, struct syslog_line *l)
+/* The bytes the lines from c to the newest take. */
+static size_t lines_size(struct printk_log_cursor c, struct syslog_line *l)
 {
-	struct printk_log_cursor c;
 	size_t total = 0;
 
-	kernel_log_cursor(&c, seq);
 	while (kernel_log_read(&c, &l->rec, NULL, 0))
 		total += printk_record_format_syslog(&l->rec, "", l->line, 0);
 	return total;
@@ -100,14 +97,22 @@ static long syslog_read(uint64_t ubuf, int len, struct syslog_line *l)
 		return 0;
 	if (!access_ok(ubuf, (size_t)len))
 		return -EFAULT;
-	while (READ_ONCE(syslog_seq) >= kernel_log_next_seq()) {
-		int err = kernel_log_wait(READ_ONCE(syslog_seq));
+	for (;;) {
+		uint64_t seq;
 
-		if (err)
-			return err;
+		mutex_lock(&syslog_lock);
+		/* Past overwritten records: from the oldest left. */
+		if (syslog_cursor.seq < kernel_log_first_seq())
+			kernel_log_cursor_first(&syslog_cursor);
+		seq = syslog_cursor.seq;
+		if (seq < kernel_log_next_seq())
+			break;
+		mutex_unlock(&syslog_lock);
+		ret = kernel_log_wait(seq);
+		if (ret)
+			return ret;
 	}
-	mutex_lock(&syslog_lock);
-	ret = copy_lines(ubuf, (size_t)len, &syslog_seq, l);
+	ret = copy_lines(ubuf, (size_t)len, &syslog_cursor, l);
 	mutex_unlock(&syslog_lock);
 	return ret;
 }
@@ -115,8 +120,7 @@ static long syslog_read(uint64_t ubuf, int len, struct syslog_line *l)
 /* The newest lines since the last CLEAR that fit in len, oldest first. */
 static long syslog_read_all(uint64_t ubuf, int len, bool clear, struct syslog_line *l)
 {
-	struct printk_log_cursor c;
-	uint64_t seq, end;
+	struct printk_log_cursor c, end;
 	size_t total;
 	long ret;
 
@@ -125,17 +129,14 @@ static long syslog_read_all(uint64_t ubuf, int len, bool clear, struct syslog_li
 	if (!access_ok(ubuf, (size_t)len))
 		return -EFAULT;
 	mutex_lock(&syslog_lock);
-	end = kernel_log_next_seq();
-	seq = clear_seq;
-	total = lines_size(seq, l);
-	kernel_log_cursor(&c, seq);
-	while (total > (size_t)len && read_line(&c, l)) {
+	kernel_log_cursor_end(&end);
+	c = clear_cursor;
+	total = lines_size(c, l);
+	while (total > (size_t)len && read_line(&c, l))
 		total -= l->len;
-		seq = c.seq;
-	}
-	ret = copy_lines(ubuf, (size_t)len, &seq, l);
+	ret = copy_lines(ubuf, (size_t)len, &c, l);
 	if (clear && ret >= 0)
-		clear_seq = end;
+		clear_cursor = end;
 	mutex_unlock(&syslog_lock);
 	return ret;
 }
@@ -182,7 +183,7 @@ SYSCALL_DEFINE3(syslog, int, type, uint64_t, ubuf, int, len)
 		return 0;
 	case SYSLOG_ACTION_CLEAR:
 		mutex_lock(&syslog_lock);
-		clear_seq = kernel_log_next_seq();
+		kernel_log_cursor_end(&clear_cursor);
 		mutex_unlock(&syslog_lock);
 		return 0;
 	case SYSLOG_ACTION_CONSOLE_OFF:
@@ -201,7 +202,7 @@ SYSCALL_DEFINE3(syslog, int, type, uint64_t, ubuf, int, len)
 		ret = syslog_read(ubuf, len, l);
 	} else if (type == SYSLOG_ACTION_SIZE_UNREAD) {
 		mutex_lock(&syslog_lock);
-		ret = (long)lines_size(syslog_seq, l);
+		ret = (long)lines_size(syslog_cursor, l);
 		mutex_unlock(&syslog_lock);
 	} else {
 		ret = syslog_read_all(ubuf, len, type == SYSLOG_ACTION_READ_CLEAR, l);

@@ -46,9 +46,9 @@ void kernel_log_append(unsigned int prio, const char *text, size_t len);
  * overwritten), moving the cursor on. */
 bool kernel_log_read(struct printk_log_cursor *c, struct printk_record *rec, char *text,
 		     size_t text_size);
-/* A cursor at record seq (the oldest left if it is gone; the end if it is
- * yet to come). Walks the log: for syslog(2)'s rare calls. */
-void kernel_log_cursor(struct printk_log_cursor *c, uint64_t seq);
+/* A cursor at the oldest record, or past the newest. */
+void kernel_log_cursor_first(struct printk_log_cursor *c);
+void kernel_log_cursor_end(struct printk_log_cursor *c);
 uint64_t kernel_log_first_seq(void);
 uint64_t kernel_log_next_seq(void);
 size_t kernel_log_size(void);
