@@ -115,6 +115,59 @@ static void test_sys_statx_reports_basic_stats(void)
 	sys_world_end(&w);
 }
 
+/* tmpfs's size= and nr_inodes=: ENOSPC past them, statfs counting what is
+ * used, freed space back after an unlink; ramfs has no sizes. */
+static void test_sys_tmpfs_limits_and_statfs(void)
+{
+	struct sys_world w;
+	struct statfs *st;
+	uint64_t ubuf, data;
+	long fd;
+
+	sys_world_start(&w);
+	ubuf = UBUF(sizeof(struct statfs));
+	st = UPTR(struct statfs, ubuf);
+	data = UBUF(4096 * 3);
+	EXPECT_EQ(SYS(mkdir, U("/t"), 0755), 0);
+	EXPECT_EQ(SYS(mount, U("none"), U("/t"), U("tmpfs"), 0, U("size=8k,nr_inodes=3,bogus=1")),
+		  -EINVAL);
+	EXPECT_EQ(SYS(mount, U("none"), U("/t"), U("tmpfs"), 0, U("size=lots")), -EINVAL);
+	EXPECT_EQ(SYS(mount, U("none"), U("/t"), U("tmpfs"), 0, U("size=8k,nr_inodes=3")), 0);
+	EXPECT_EQ(SYS(statfs, U("/t"), ubuf), 0);
+	EXPECT_EQ(st->f_blocks, 2);
+	EXPECT_EQ(st->f_bfree, 2);
+	EXPECT_EQ(st->f_files, 3);
+	EXPECT_EQ(st->f_ffree, 2); /* the root is one */
+	fd = SYS(open, U("/t/f"), O_RDWR | O_CREAT, 0644);
+	EXPECT_TRUE(fd >= 0);
+	/* Two pages fit; the third is refused, a partial write first. */
+	EXPECT_EQ(SYS(write, fd, data, 4096 + 100), 4096 + 100);
+	EXPECT_EQ(SYS(write, fd, data, 8192), 4096 - 100);
+	EXPECT_EQ(SYS(write, fd, data, 1), -ENOSPC);
+	EXPECT_EQ(SYS(statfs, U("/t"), ubuf), 0);
+	EXPECT_EQ(st->f_bfree, 0);
+	EXPECT_EQ(st->f_ffree, 1);
+	EXPECT_EQ(SYS(mkdir, U("/t/d"), 0755), 0);
+	EXPECT_EQ(SYS(mkdir, U("/t/e"), 0755), -ENOSPC);
+	EXPECT_EQ(SYS(close, fd), 0);
+	EXPECT_EQ(SYS(unlink, U("/t/f")), 0);
+	EXPECT_EQ(SYS(statfs, U("/t"), ubuf), 0);
+	EXPECT_EQ(st->f_bfree, 2);
+	EXPECT_EQ(st->f_ffree, 1);
+	EXPECT_EQ(SYS(rmdir, U("/t/d")), 0);
+	EXPECT_EQ(SYS(umount2, U("/t"), 0), 0);
+	/* A percentage of the RAM, and ramfs ignoring sizes. */
+	EXPECT_EQ(SYS(mount, U("none"), U("/t"), U("tmpfs"), 0, U("size=10%")), 0);
+	EXPECT_EQ(SYS(statfs, U("/t"), ubuf), 0);
+	EXPECT_TRUE(st->f_blocks > 0);
+	EXPECT_EQ(SYS(umount2, U("/t"), 0), 0);
+	EXPECT_EQ(SYS(mount, U("none"), U("/t"), U("ramfs"), 0, U("size=8k,whatever")), 0);
+	EXPECT_EQ(SYS(statfs, U("/t"), ubuf), 0);
+	EXPECT_EQ(st->f_blocks, 0);
+	EXPECT_EQ(SYS(umount2, U("/t"), 0), 0);
+	sys_world_end(&w);
+}
+
 static void test_sys_statfs_reports_type_and_mount_flags(void)
 {
 	struct sys_world w;
@@ -149,6 +202,7 @@ static CU_TestInfo sys_stat_tests[] = {
 	UNIT_TEST(test_sys_stat_fills_linux_struct_stat),
 	UNIT_TEST(test_sys_fstat_and_empty_path),
 	UNIT_TEST(test_sys_statx_reports_basic_stats),
+	UNIT_TEST(test_sys_tmpfs_limits_and_statfs),
 	UNIT_TEST(test_sys_statfs_reports_type_and_mount_flags),
 	CU_TEST_INFO_NULL,
 };

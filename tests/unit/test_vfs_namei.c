@@ -153,10 +153,11 @@ static const struct dentry_operations tablefs_dops = {
 	.d_delete = tablefs_delete,
 };
 
-static int tablefs_fill_super(struct super_block *sb)
+static int tablefs_fill_super(struct super_block *sb, const char *data)
 {
 	struct inode *root = new_inode(sb, S_IFDIR | 0555);
 
+	(void)data;
 	if (!root)
 		return -ENOMEM;
 	root->i_op = &tablefs_dir_iops;

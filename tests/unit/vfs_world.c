@@ -24,7 +24,7 @@ void vfs_world_start(struct fs_struct *fs)
 	vfs_init();
 	vfs_get_stats(&baseline);
 	baseline_free_pages = kernel_heap_free_pages();
-	if (vfs_mount_root(fs, "ramfs"))
+	if (vfs_mount_root(fs, "ramfs", NULL))
 		abort();
 }
 

@@ -11,10 +11,11 @@ static struct dentry *anon_dentry; /* the shared inode's, held for good */
 
 static const struct super_operations anon_sops;
 
-static int anon_fill_super(struct super_block *sb)
+static int anon_fill_super(struct super_block *sb, const char *data)
 {
 	struct inode *root = new_inode(sb, S_IFDIR | 0700);
 
+	(void)data;
 	sb->s_op = &anon_sops;
 	sb->s_magic = ANON_INODE_FS_MAGIC;
 	if (!root)

@@ -37,7 +37,7 @@ struct file_system_type *find_filesystem(const char *name);
 /* Calls fn with each registered type's name, in registration order, under
  * vfs_lock (/proc/filesystems). */
 void filesystems_for_each(void (*fn)(const char *name, void *arg), void *arg);
-int sget_fill(struct file_system_type *type, struct super_block **sb);
+int sget_fill(struct file_system_type *type, const char *data, struct super_block **sb);
 void deactivate_super(struct super_block *sb);
 void ramfs_register(void);
 

@@ -73,7 +73,7 @@ struct vfsmount *lookup_mnt(struct vfsmount *parent, struct dentry *mountpoint)
 	return found;
 }
 
-static int mount_new(const char *fs_type, struct vfsmount **result)
+static int mount_new(const char *fs_type, const char *data, struct vfsmount **result)
 {
 	struct file_system_type *type = find_filesystem(fs_type);
 	struct super_block *sb;
@@ -85,7 +85,7 @@ static int mount_new(const char *fs_type, struct vfsmount **result)
 	mnt = kzalloc(sizeof(*mnt), VFS_GFP);
 	if (!mnt)
 		return -ENOMEM;
-	err = sget_fill(type, &sb);
+	err = sget_fill(type, data, &sb);
 	if (err) {
 		kfree(mnt);
 		return err;
@@ -108,19 +108,19 @@ struct vfsmount *kern_mount(const char *fs_type)
 	struct vfsmount *mnt = NULL;
 
 	spin_lock(&vfs_lock);
-	if (mount_new(fs_type, &mnt))
+	if (mount_new(fs_type, NULL, &mnt))
 		mnt = NULL;
 	spin_unlock(&vfs_lock);
 	return mnt;
 }
 
-int vfs_mount_root(struct fs_struct *fs, const char *fs_type)
+int vfs_mount_root(struct fs_struct *fs, const char *fs_type, const char *data)
 {
 	struct vfsmount *mnt;
 	int err;
 
 	spin_lock(&vfs_lock);
-	err = mount_new(fs_type, &mnt);
+	err = mount_new(fs_type, data, &mnt);
 	if (!err) {
 		/* fs's two paths own the tree's root mount. */
 		fs->root = (struct path){ .mnt = mnt, .dentry = dget(mnt->mnt_root) };
@@ -193,6 +193,12 @@ int vfs_mount(struct fs_struct *fs, const char *fs_type, const char *target)
 int vfs_mount_flags(struct fs_struct *fs, const char *fs_type, const char *target,
 		    unsigned int mnt_flags)
 {
+	return vfs_mount_data(fs, fs_type, target, mnt_flags, NULL);
+}
+
+int vfs_mount_data(struct fs_struct *fs, const char *fs_type, const char *target,
+		   unsigned int mnt_flags, const char *data)
+{
 	struct vfsmount *mnt;
 	struct path where;
 	int err;
@@ -201,7 +207,7 @@ int vfs_mount_flags(struct fs_struct *fs, const char *fs_type, const char *targe
 	err = path_lookup(fs, target, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &where);
 	if (err)
 		goto out;
-	err = mount_new(fs_type, &mnt);
+	err = mount_new(fs_type, data, &mnt);
 	if (err)
 		goto err_put;
 	mnt->mnt_flags = mnt_flags;

@@ -339,10 +339,11 @@ const struct file_operations fifo_fops = { .open = fifo_open };
 static const struct super_operations pipefs_sops = { .evict_inode = pipefs_evict_inode };
 static const struct inode_operations pipefs_iops;
 
-static int pipefs_fill_super(struct super_block *sb)
+static int pipefs_fill_super(struct super_block *sb, const char *data)
 {
 	struct inode *root = new_inode(sb, S_IFDIR | 0700);
 
+	(void)data;
 	sb->s_op = &pipefs_sops;
 	sb->s_magic = PIPEFS_MAGIC;
 	if (!root)

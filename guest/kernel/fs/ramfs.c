@@ -1,10 +1,13 @@
-/* ramfs (also registered as tmpfs): a file system that is only the dentry
- * cache. Every positive dentry is pinned, so the cache is the directory tree;
- * file data lives in page-sized kmalloc'd chunks, with holes read as zeros.
- * Metadata changes run under vfs_lock (the VFS holds it); data I/O and
- * readdir take it themselves. */
+/* ramfs and tmpfs: a file system that is only the dentry cache. Every
+ * positive dentry is pinned, so the cache is the directory tree; file data
+ * lives in page-sized kmalloc'd chunks, with holes read as zeros. tmpfs is
+ * the same with Linux's limits: size= (pages of data, half the RAM unless
+ * given) and nr_inodes=, ENOSPC past them, and statfs reporting them; ramfs
+ * has none, as Linux's. Metadata changes run under vfs_lock (the VFS holds
+ * it); data I/O and readdir take it themselves. */
 #include <linux/magic.h>
 #include <vitro/errno.h>
+#include <vitro/mm.h>
 #include <vitro/slab.h>
 #include <vitro/string.h>
 
@@ -23,6 +26,34 @@ struct ramfs_data {
 	size_t nr_allocated;
 };
 
+/* The super block's limits and use (s_fs_info), under vfs_lock. */
+struct ramfs_sb_info {
+	bool is_limited; /* tmpfs */
+	uint64_t max_blocks, used_blocks; /* data pages */
+	uint64_t max_inodes, used_inodes;
+};
+
+static struct ramfs_sb_info *ramfs_sb(const struct super_block *sb)
+{
+	return sb->s_fs_info;
+}
+
+/* One more data page, if the limit allows. */
+static bool ramfs_charge_block(struct super_block *sb)
+{
+	struct ramfs_sb_info *sbi = ramfs_sb(sb);
+
+	if (sbi->is_limited && sbi->used_blocks >= sbi->max_blocks)
+		return false;
+	sbi->used_blocks++;
+	return true;
+}
+
+static void ramfs_uncharge_blocks(struct super_block *sb, uint64_t n)
+{
+	ramfs_sb(sb)->used_blocks -= n;
+}
+
 static const struct inode_operations ramfs_dir_iops;
 static const struct inode_operations ramfs_file_iops;
 static const struct inode_operations ramfs_symlink_iops;
@@ -30,12 +61,20 @@ static const struct file_operations ramfs_dir_fops;
 static const struct file_operations ramfs_file_fops;
 static const struct inode_operations ramfs_special_iops;
 
-static struct inode *ramfs_get_inode(struct super_block *sb, uint32_t mode, vfs_dev_t dev)
+/* NULL when out of memory, or of inodes (*err says which). */
+static struct inode *ramfs_get_inode(struct super_block *sb, uint32_t mode, vfs_dev_t dev, int *err)
 {
-	struct inode *inode = new_inode(sb, mode);
+	struct ramfs_sb_info *sbi = ramfs_sb(sb);
+	struct inode *inode;
 
+	*err = -ENOSPC;
+	if (sbi->is_limited && sbi->used_inodes >= sbi->max_inodes)
+		return NULL;
+	*err = -ENOMEM;
+	inode = new_inode(sb, mode);
 	if (!inode)
 		return NULL;
+	sbi->used_inodes++;
 	switch (mode & S_IFMT) {
 	case S_IFDIR:
 		inode->i_op = &ramfs_dir_iops;
@@ -79,10 +118,11 @@ static void ramfs_instantiate(struct inode *dir, struct dentry *dentry, struct i
 
 static int ramfs_mknod(struct inode *dir, struct dentry *dentry, uint32_t mode, vfs_dev_t dev)
 {
-	struct inode *inode = ramfs_get_inode(dir->i_sb, mode, dev);
+	int err;
+	struct inode *inode = ramfs_get_inode(dir->i_sb, mode, dev, &err);
 
 	if (!inode)
-		return -ENOMEM;
+		return err;
 	ramfs_instantiate(dir, dentry, inode);
 	return 0;
 }
@@ -106,13 +146,14 @@ static int ramfs_symlink(struct inode *dir, struct dentry *dentry, const char *t
 	size_t len = strlen(target);
 	struct inode *inode;
 	char *body = kmalloc(len + 1, VFS_GFP);
+	int err;
 
 	if (!body)
 		return -ENOMEM;
-	inode = ramfs_get_inode(dir->i_sb, S_IFLNK | 0777, 0);
+	inode = ramfs_get_inode(dir->i_sb, S_IFLNK | 0777, 0, &err);
 	if (!inode) {
 		kfree(body);
-		return -ENOMEM;
+		return err;
 	}
 	memcpy(body, target, len + 1);
 	inode->i_private = body;
@@ -190,15 +231,19 @@ static const char *ramfs_get_link(struct inode *inode)
 	return inode->i_private;
 }
 
-static void ramfs_free_chunks(struct ramfs_data *data, size_t from)
+static void ramfs_free_chunks(struct super_block *sb, struct ramfs_data *data, size_t from)
 {
+	uint64_t freed = 0;
+
 	for (size_t i = from; i < data->nr_chunks; i++) {
 		if (data->chunks[i]) {
 			kfree(data->chunks[i]);
 			data->chunks[i] = NULL;
 			data->nr_allocated--;
+			freed++;
 		}
 	}
+	ramfs_uncharge_blocks(sb, freed);
 }
 
 static void ramfs_update_blocks(struct inode *inode)
@@ -218,7 +263,7 @@ static int ramfs_truncate(struct inode *inode, int64_t size)
 		size_t keep = (size_t)((size + RAMFS_CHUNK_SIZE - 1) / RAMFS_CHUNK_SIZE);
 		size_t tail = (size_t)size % RAMFS_CHUNK_SIZE;
 
-		ramfs_free_chunks(data, keep);
+		ramfs_free_chunks(inode->i_sb, data, keep);
 		/* Keep bytes past the size zero (see struct ramfs_data). */
 		if (tail && keep <= data->nr_chunks && data->chunks[keep - 1])
 			memset(data->chunks[keep - 1] + tail, 0, RAMFS_CHUNK_SIZE - tail);
@@ -309,10 +354,18 @@ static long ramfs_write_locked(struct inode *inode, const void *buf, size_t coun
 		if (n > count - done)
 			n = count - done;
 		if (!data->chunks[index]) {
-			uint8_t *chunk = kmalloc(RAMFS_CHUNK_SIZE, VFS_GFP);
+			uint8_t *chunk;
 
-			if (!chunk)
+			if (!ramfs_charge_block(inode->i_sb)) {
+				err = -ENOSPC;
 				break;
+			}
+			chunk = kmalloc(RAMFS_CHUNK_SIZE, VFS_GFP);
+			if (!chunk) {
+				ramfs_uncharge_blocks(inode->i_sb, 1);
+				err = -ENOMEM;
+				break;
+			}
 			/* Zeros only where this write does not land: every
 			 * byte costs where ring 0 is emulated. */
 			memset(chunk, 0, in_chunk);
@@ -324,7 +377,7 @@ static long ramfs_write_locked(struct inode *inode, const void *buf, size_t coun
 		done += n;
 	}
 	if (done == 0)
-		return -ENOMEM;
+		return err;
 	if (pos + (int64_t)done > inode->i_size)
 		inode->i_size = pos + (int64_t)done;
 	inode->i_mtime = inode->i_ctime = vfs_now();
@@ -397,11 +450,12 @@ static void ramfs_evict_inode(struct inode *inode)
 	if (S_ISLNK(inode->i_mode)) {
 		kfree(inode->i_private);
 	} else if (S_ISREG(inode->i_mode) && (data = inode->i_private)) {
-		ramfs_free_chunks(data, 0);
+		ramfs_free_chunks(inode->i_sb, data, 0);
 		kfree(data->chunks);
 		kfree(data);
 	}
 	inode->i_private = NULL;
+	ramfs_sb(inode->i_sb)->used_inodes--;
 }
 
 /* Drops every pin, pre-order. Unpinned dentries stay hashed (on the LRU)
@@ -425,9 +479,14 @@ static void ramfs_kill_sb(struct super_block *sb)
 	}
 }
 
+static void ramfs_statfs(struct super_block *sb, struct kstatfs *st);
+static void ramfs_put_super(struct super_block *sb);
+
 static const struct super_operations ramfs_sops = {
 	.evict_inode = ramfs_evict_inode,
 	.kill_sb = ramfs_kill_sb,
+	.statfs = ramfs_statfs,
+	.put_super = ramfs_put_super,
 };
 
 static const struct inode_operations ramfs_dir_iops = {
@@ -461,18 +520,167 @@ static const struct file_operations ramfs_file_fops = {
 	.write = ramfs_write,
 };
 
-static int ramfs_fill_super(struct super_block *sb)
+static void ramfs_statfs(struct super_block *sb, struct kstatfs *st)
 {
-	struct inode *root;
+	const struct ramfs_sb_info *sbi = ramfs_sb(sb);
 
+	if (!sbi->is_limited)
+		return; /* ramfs: no sizes, as Linux's simple_statfs */
+	st->blocks = sbi->max_blocks;
+	st->bfree = st->bavail = sbi->max_blocks - sbi->used_blocks;
+	st->files = sbi->max_inodes;
+	st->ffree = sbi->max_inodes - sbi->used_inodes;
+}
+
+static void ramfs_put_super(struct super_block *sb)
+{
+	kfree(sb->s_fs_info);
+	sb->s_fs_info = NULL;
+}
+
+/* A number with an optional k, m or g (Linux's memparse); for size= also
+ * a percentage of the RAM. False if it is not one. */
+static bool parse_size(const char *s, size_t len, bool allow_percent, uint64_t *bytes)
+{
+	uint64_t n = 0, total_pages;
+	size_t i = 0;
+	struct page_alloc_stats stats;
+
+	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+		if (n > (UINT64_MAX - 9) / 10)
+			return false;
+		n = n * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (!i)
+		return false;
+	if (i == len) {
+		*bytes = n;
+		return true;
+	}
+	if (i + 1 != len)
+		return false;
+	switch (s[i]) {
+	case 'k':
+	case 'K':
+		n = n > UINT64_MAX >> 10 ? UINT64_MAX : n << 10;
+		break;
+	case 'm':
+	case 'M':
+		n = n > UINT64_MAX >> 20 ? UINT64_MAX : n << 20;
+		break;
+	case 'g':
+	case 'G':
+		n = n > UINT64_MAX >> 30 ? UINT64_MAX : n << 30;
+		break;
+	case '%':
+		if (!allow_percent || n > 100)
+			return false;
+		page_alloc_get_stats(&stats);
+		total_pages = stats.managed_pages;
+		n = total_pages * n / 100 * PAGE_SIZE;
+		break;
+	default:
+		return false;
+	}
+	*bytes = n;
+	return true;
+}
+
+static bool parse_unsigned(const char *s, size_t len, unsigned int base, uint32_t *value)
+{
+	uint64_t v = 0;
+
+	if (!len)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned int digit = (unsigned int)(s[i] - '0');
+
+		if (digit >= base || v > UINT32_MAX / base)
+			return false;
+		v = v * base + digit;
+	}
+	*value = (uint32_t)v;
+	return true;
+}
+
+/* mount -o: mode=, uid=, gid= of the root for both; size= and nr_inodes=
+ * for tmpfs, which refuses what it does not know (EINVAL), as Linux's. ramfs
+ * ignores the rest, as Linux's. */
+static int ramfs_parse_options(struct super_block *sb, const char *data, struct inode *root)
+{
+	struct ramfs_sb_info *sbi = ramfs_sb(sb);
+
+	while (data && *data) {
+		const char *end = strchr(data, ',');
+		size_t len = end ? (size_t)(end - data) : strlen(data);
+		const char *eq = memchr(data, '=', len);
+		size_t klen = eq ? (size_t)(eq - data) : len;
+		const char *v = eq ? eq + 1 : data + len;
+		size_t vlen = len - klen - (eq ? 1 : 0);
+		uint64_t bytes;
+		uint32_t n;
+		bool ok = true, known = true;
+
+		if (klen == 4 && !strncmp(data, "mode", 4)) {
+			ok = parse_unsigned(v, vlen, 8, &n) && n <= 07777;
+			if (ok)
+				root->i_mode = (root->i_mode & S_IFMT) | n;
+		} else if (klen == 3 && !strncmp(data, "uid", 3)) {
+			ok = parse_unsigned(v, vlen, 10, &root->i_uid);
+		} else if (klen == 3 && !strncmp(data, "gid", 3)) {
+			ok = parse_unsigned(v, vlen, 10, &root->i_gid);
+		} else if (sbi->is_limited && klen == 4 && !strncmp(data, "size", 4)) {
+			ok = parse_size(v, vlen, true, &bytes);
+			sbi->max_blocks = (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
+		} else if (sbi->is_limited && klen == 9 && !strncmp(data, "nr_inodes", 9)) {
+			ok = parse_size(v, vlen, false, &bytes);
+			sbi->max_inodes = bytes;
+		} else {
+			known = false;
+		}
+		if (!ok || (!known && sbi->is_limited && len))
+			return -EINVAL;
+		data = end ? end + 1 : data + len;
+	}
+	return 0;
+}
+
+static int ramfs_fill_super(struct super_block *sb, const char *data)
+{
+	struct ramfs_sb_info *sbi = kzalloc(sizeof(*sbi), VFS_GFP);
+	struct page_alloc_stats stats;
+	struct inode *root;
+	int err;
+
+	if (!sbi)
+		return -ENOMEM;
+	sb->s_fs_info = sbi;
 	sb->s_op = &ramfs_sops;
 	sb->s_magic = strcmp(sb->s_type->name, "tmpfs") ? RAMFS_MAGIC : TMPFS_MAGIC;
 	sb->s_maxbytes = RAMFS_MAX_BYTES;
-	root = ramfs_get_inode(sb, S_IFDIR | 0755, 0);
+	if (sb->s_magic == TMPFS_MAGIC) {
+		/* Linux's defaults: half the RAM, and as many inodes. */
+		page_alloc_get_stats(&stats);
+		sbi->is_limited = true;
+		sbi->max_blocks = stats.managed_pages / 2;
+		sbi->max_inodes = stats.managed_pages / 2;
+	}
+	root = ramfs_get_inode(sb, S_IFDIR | (sbi->is_limited ? 01777 : 0755), 0, &err);
 	if (!root)
-		return -ENOMEM;
+		goto fail;
+	err = ramfs_parse_options(sb, data, root);
+	if (err) {
+		iput(root);
+		goto fail;
+	}
 	sb->s_root = d_make_root(root);
-	return sb->s_root ? 0 : -ENOMEM;
+	if (sb->s_root)
+		return 0;
+	err = -ENOMEM;
+fail:
+	kfree(sbi);
+	sb->s_fs_info = NULL;
+	return err;
 }
 
 static struct file_system_type ramfs_type = { .name = "ramfs", .fill_super = ramfs_fill_super };

@@ -42,6 +42,8 @@ static void statfs_locked(const struct path *path, struct kstatfs *st)
 		if (path->mnt->mnt_flags & statfs_flags[i].mnt_flag)
 			st->flags |= statfs_flags[i].st_flag;
 	}
+	if (sb->s_op && sb->s_op->statfs)
+		sb->s_op->statfs(sb, st);
 }
 
 int vfs_statfs(struct fs_struct *fs, const char *name, struct kstatfs *st)

@@ -44,7 +44,7 @@ void filesystems_for_each(void (*fn)(const char *name, void *arg), void *arg)
 }
 
 /* A new super block of type, filled and active once. */
-int sget_fill(struct file_system_type *type, struct super_block **result)
+int sget_fill(struct file_system_type *type, const char *data, struct super_block **result)
 {
 	struct super_block *sb = kzalloc(sizeof(*sb), VFS_GFP);
 	int err;
@@ -57,7 +57,7 @@ int sget_fill(struct file_system_type *type, struct super_block **result)
 	sb->s_maxbytes = INT64_MAX;
 	sb->s_active = 1;
 	vfs_counters.nr_superblocks++;
-	err = type->fill_super(sb);
+	err = type->fill_super(sb, data);
 	if (err) {
 		vfs_counters.nr_superblocks--;
 		kfree(sb);
@@ -75,6 +75,8 @@ void deactivate_super(struct super_block *sb)
 		sb->s_op->kill_sb(sb);
 	shrink_dcache_sb(sb);
 	dput(sb->s_root);
+	if (sb->s_op && sb->s_op->put_super)
+		sb->s_op->put_super(sb);
 	kfree(sb);
 	vfs_counters.nr_superblocks--;
 }

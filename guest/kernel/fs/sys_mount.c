@@ -66,71 +66,18 @@ static int copy_mount_string(uint64_t ustr, char **result)
 	return 0;
 }
 
-static bool parse_number(const char *s, size_t len, unsigned int base, uint32_t *value)
-{
-	uint64_t v = 0;
-
-	if (len == 0)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		unsigned int digit = (unsigned int)(s[i] - '0');
-
-		if (digit >= base)
-			return false;
-		v = v * base + digit;
-		if (v > UINT32_MAX)
-			return false;
-	}
-	*value = (uint32_t)v;
-	return true;
-}
-
-/* ramfs and tmpfs options: mode=, uid= and gid= of the root directory. The
- * rest (size=, nr_inodes=) is ignored, as Linux's ramfs ignores it where it
- * stands in for tmpfs: nothing here has a size limit. */
-static int ram_options(const char *data, struct iattr *attr)
-{
-	while (data && *data) {
-		const char *end = strchr(data, ',');
-		size_t len = end ? (size_t)(end - data) : strlen(data);
-		bool ok = true;
-
-		if (len > 5 && !strncmp(data, "mode=", 5)) {
-			ok = parse_number(data + 5, len - 5, 8, &attr->mode);
-			attr->valid |= ATTR_MODE;
-		} else if (len > 4 && !strncmp(data, "uid=", 4)) {
-			ok = parse_number(data + 4, len - 4, 10, &attr->uid);
-			attr->valid |= ATTR_UID;
-		} else if (len > 4 && !strncmp(data, "gid=", 4)) {
-			ok = parse_number(data + 4, len - 4, 10, &attr->gid);
-			attr->valid |= ATTR_GID;
-		}
-		if (!ok)
-			return -EINVAL;
-		data = end ? end + 1 : data + len;
-	}
-	return 0;
-}
-
 static long new_mount(struct fs_struct *fs, const char *type, const char *target,
 		      unsigned long flags, const char *data)
 {
-	struct iattr attr = { 0 };
 	int err;
 
 	if (!type)
 		return -EINVAL;
-	if (!strcmp(type, "ramfs") || !strcmp(type, "tmpfs")) {
-		err = ram_options(data, &attr);
-		if (err)
-			return err;
-	}
-	/* Set up the root first, then make the mount read-only if asked. */
-	err = vfs_mount_flags(fs, type, target, mnt_flags_of(flags) & ~MNT_READONLY);
+	/* The file system reads its own options; read-only comes after, as
+	 * the root was set up. */
+	err = vfs_mount_data(fs, type, target, mnt_flags_of(flags) & ~MNT_READONLY, data);
 	if (err)
 		return err;
-	if (attr.valid)
-		vfs_setattr(fs, target, true, &attr);
 	if (flags & MS_RDONLY)
 		vfs_remount(fs, target, MNT_READONLY, ~MNT_READONLY);
 	return 0;

@@ -35,8 +35,10 @@ void rootfs_init(void)
 	/* Registered only: init mounts /proc, as on Linux. */
 	if (proc_fs_init())
 		pr_err("proc: cannot register the file system\n");
-	if (vfs_mount_root(&init_fs, "ramfs"))
-		panic("rootfs: cannot mount the ramfs root");
+	/* tmpfs, as Linux's rootfs without root=: half the RAM at most, so a
+	 * file that fills it meets ENOSPC rather than the OOM killer. */
+	if (vfs_mount_root(&init_fs, "tmpfs", "mode=0755"))
+		panic("rootfs: cannot mount the tmpfs root");
 	if (!boot_info.initrd_size) {
 		/* nothing to unpack */
 	} else if (boot_info.initrd_size < 6 || memcmp(initrd, CPIO_MAGIC_PREFIX, 5)) {

@@ -328,8 +328,9 @@ int proc_name_to_number(const char *name, size_t len)
 
 /* --- the file system ------------------------------------------------------- */
 
-static int proc_fs_fill_super(struct super_block *sb)
+static int proc_fs_fill_super(struct super_block *sb, const char *data)
 {
+	(void)data;
 	sb->s_op = &proc_sops;
 	sb->s_d_op = &proc_dentry_ops;
 	return proc_fill_super(sb);

@@ -116,12 +116,19 @@ struct file;
 struct vfsmount;
 struct poll_table; /* poll/select's sleeper, with the syscall layer */
 
+struct kstatfs;
+
 struct super_operations {
 	/* Frees what the file system hangs off the inode (file data) when the
 	 * inode dies; the VFS frees the inode itself. */
 	void (*evict_inode)(struct inode *inode);
 	/* Last mount gone: drop the file system's own dentry pins. */
 	void (*kill_sb)(struct super_block *sb);
+	/* Fills in the sizes (blocks, files and what is free of them); without
+	 * it statfs reports none, as Linux's simple_statfs. */
+	void (*statfs)(struct super_block *sb, struct kstatfs *st);
+	/* The super block goes, its inodes gone already: free s_fs_info. */
+	void (*put_super)(struct super_block *sb);
 };
 
 struct inode_operations {
@@ -178,8 +185,10 @@ struct file_operations {
 
 struct file_system_type {
 	const char *name;
-	/* Sets up sb (s_op, s_root via d_make_root) for a new mount. */
-	int (*fill_super)(struct super_block *sb);
+	/* Sets up sb (s_op, s_root via d_make_root) for a new mount; data is
+	 * mount(2)'s option string (NULL: none), for the file system to read.
+	 * Runs under vfs_lock. */
+	int (*fill_super)(struct super_block *sb, const char *data);
 	struct list_head list;
 };
 
@@ -356,9 +365,9 @@ void vfs_set_clock(int64_t (*now_ns)(void));
  * makes (those are GFP_ATOMIC, which should not reclaim). */
 unsigned long dcache_shrink(unsigned long nr);
 
-/* Mounts a new fs_type as the root of a new mount tree and points fs's root
- * and cwd at it. */
-int vfs_mount_root(struct fs_struct *fs, const char *fs_type);
+/* Mounts a new fs_type (with its options, or NULL) as the root of a new
+ * mount tree and points fs's root and cwd at it. */
+int vfs_mount_root(struct fs_struct *fs, const char *fs_type, const char *data);
 void fs_struct_copy(struct fs_struct *dst, const struct fs_struct *src);
 void fs_struct_release(struct fs_struct *fs);
 int vfs_chdir(struct fs_struct *fs, const char *path);
@@ -468,6 +477,9 @@ int vfs_fstatfs(struct file *file, struct kstatfs *st);
  * symlink as the last component is followed). */
 int vfs_mount_flags(struct fs_struct *fs, const char *fs_type, const char *target,
 		    unsigned int mnt_flags);
+/* The same with the file system's own options (mount -o size=64m). */
+int vfs_mount_data(struct fs_struct *fs, const char *fs_type, const char *target,
+		   unsigned int mnt_flags, const char *data);
 int vfs_remount(struct fs_struct *fs, const char *target, unsigned int mnt_flags,
 		unsigned int keep);
 int vfs_umount_flags(struct fs_struct *fs, const char *target, bool follow);
