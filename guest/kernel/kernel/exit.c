@@ -45,17 +45,35 @@ static void exit_fs(struct task *t)
 	}
 }
 
-/* Children go to init; init hears of those already dead. tasklist_lock held. */
+/* Another thread of t's process that is not exiting, or NULL (Linux's
+ * find_alive_thread). tasklist_lock held. */
+static struct task *find_alive_thread(struct task *t)
+{
+	struct task *leader = t->group_leader, *other;
+
+	if (leader != t && !(leader->flags & PF_EXITING))
+		return leader;
+	list_for_each_entry(other, &leader->thread_group, thread_node)
+		if (other != t && !(other->flags & PF_EXITING))
+			return other;
+	return NULL;
+}
+
+/* Children go to another thread of the process, as Linux's (they are still
+ * the process's children), or to init, which hears of those already dead.
+ * tasklist_lock held. */
 static void reparent_children(struct task *t)
 {
-	struct task *child, *next;
+	struct task *reaper = find_alive_thread(t), *child, *next;
 
+	if (!reaper)
+		reaper = child_reaper;
 	list_for_each_entry_safe(child, next, &t->children, sibling) {
 		list_del(&child->sibling);
-		child->real_parent = child_reaper;
-		if (child_reaper && child_reaper != t) {
-			list_add_tail(&child->sibling, &child_reaper->children);
-			if (child->exit_state == EXIT_ZOMBIE)
+		child->real_parent = reaper;
+		if (reaper && reaper != t) {
+			list_add_tail(&child->sibling, &reaper->children);
+			if (child->exit_state == EXIT_ZOMBIE && reaper->signal != t->signal)
 				notify_parent_locked(child, CLD_EXITED, child->exit_status);
 		} else {
 			list_init(&child->sibling);
@@ -286,8 +304,19 @@ static bool wait_consider(struct wait_opts *wo, struct task *child, bool *reap)
 	return false;
 }
 
-/* Children of every thread of the process count. Returns a pid, 0 (WNOHANG,
- * nothing yet), -ECHILD or -ERESTARTSYS. */
+/* The thread after thread in its process (the leader first, then the rest
+ * of leader->thread_group), or NULL. tasklist_lock held. */
+static struct task *next_thread(struct task *leader, struct task *thread)
+{
+	struct list_head *next =
+		thread == leader ? leader->thread_group.next : thread->thread_node.next;
+
+	return next == &leader->thread_group ? NULL : list_entry(next, struct task, thread_node);
+}
+
+/* Children of every thread of the process count (of the caller's alone
+ * with __WNOTHREAD). Returns a pid, 0 (WNOHANG, nothing yet), -ECHILD or
+ * -ERESTARTSYS. */
 static long do_wait(struct wait_opts *wo)
 {
 	struct task *t = current, *leader = t->group_leader;
@@ -296,13 +325,14 @@ static long do_wait(struct wait_opts *wo)
 
 	wait_queue_entry_init(&wait);
 	for (;;) {
-		struct task *thread = leader, *child, *found = NULL;
+		struct task *thread, *child, *found = NULL;
 		bool any = false, reap = false;
 		unsigned long flags;
 
 		prepare_to_wait(&t->signal->wait_chldexit, &wait, TASK_INTERRUPTIBLE);
 		flags = spin_lock_irqsave(&tasklist_lock);
-		do {
+		for (thread = wo->options & __WNOTHREAD ? t : leader; thread && !found;
+		     thread = wo->options & __WNOTHREAD ? NULL : next_thread(leader, thread)) {
 			list_for_each_entry(child, &thread->children, sibling) {
 				if (!wait_matches(wo, child))
 					continue;
@@ -312,10 +342,7 @@ static long do_wait(struct wait_opts *wo)
 					break;
 				}
 			}
-			if (found)
-				break;
-			thread = list_entry(thread->thread_node.next, struct task, thread_node);
-		} while (thread != leader && &thread->thread_node != &leader->thread_group);
+		}
 		if (found && reap) {
 			found->exit_state = EXIT_DEAD;
 			t->signal->cutime_ns += task_sched_runtime(found);
@@ -347,8 +374,9 @@ static long do_wait(struct wait_opts *wo)
 
 SYSCALL_DEFINE4(wait4, int, pid, uint64_t, ustatus, int, options, uint64_t, urusage)
 {
-	struct wait_opts wo = { .options =
-					(options & (WNOHANG | WUNTRACED | WCONTINUED)) | WEXITED };
+	struct wait_opts wo = {
+		.options = (options & (WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD)) | WEXITED
+	};
 	long ret;
 
 	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))

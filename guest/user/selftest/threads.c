@@ -451,7 +451,49 @@ static int robust_mutex_reports_owner_death(void)
 	return 0;
 }
 
+/* A thread forks; the child's exit status is its own. */
+static void *fork_child_exiting_with_five(void *arg)
+{
+	pid_t *pid = arg;
+
+	*pid = fork();
+	if (*pid == 0)
+		_exit(5);
+	return NULL;
+}
+
+/* A process's children are every thread's: the main thread waits for the
+ * one another thread forked, after that thread has gone too (Linux hands
+ * them to a thread still alive, not to init). */
+static int children_of_one_thread_are_the_processs(void)
+{
+	pthread_t thread;
+	pid_t pid = -1;
+	int status;
+
+	EXPECT(pthread_create(&thread, NULL, fork_child_exiting_with_five, &pid) == 0,
+	       "pthread_create");
+	EXPECT(pthread_join(thread, NULL) == 0, "pthread_join");
+	EXPECT(pid > 0, "fork in the thread: %s", strerror(errno));
+	EXPECT(waitpid(pid, &status, 0) == pid, "waitpid for the thread's child: %s",
+	       strerror(errno));
+	EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 5, "status %#x, want exit 5", status);
+	EXPECT(pthread_create(&thread, NULL, fork_child_exiting_with_five, &pid) == 0,
+	       "pthread_create");
+	EXPECT(pthread_join(thread, NULL) == 0, "pthread_join");
+	/* waitid with WNOWAIT first (Go's os/exec does), then the reaping wait. */
+	siginfo_t info = { 0 };
+	EXPECT(waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) == 0, "waitid WNOWAIT: %s",
+	       strerror(errno));
+	EXPECT(info.si_pid == pid && info.si_status == 5, "waitid saw pid %d status %d",
+	       info.si_pid, info.si_status);
+	EXPECT(waitpid(pid, &status, 0) == pid, "waitpid after waitid: %s", strerror(errno));
+	EXPECT(waitpid(-1, &status, WNOHANG) == -1 && errno == ECHILD, "a child left over");
+	return 0;
+}
+
 const struct selftest_case thread_cases[] = {
+	{ "children-of-one-thread-are-the-processs", children_of_one_thread_are_the_processs },
 	{ "pthread-join-returns-thread-result", pthread_join_returns_thread_result },
 	{ "mutex-makes-contended-increments-exact", mutex_makes_contended_increments_exact },
 	{ "condvar-queue-passes-every-item-once", condvar_queue_passes_every_item_once },
