@@ -61,6 +61,31 @@ static bool is_mount_point(const char *path)
 	return stat("/", &root) == 0 && stat(path, &st) == 0 && st.st_dev != root.st_dev;
 }
 
+/* What udev or systemd adds to /dev on Linux and programs expect: the
+ * /proc/self/fd links (bash's process substitution opens /dev/fd/N) and a
+ * tmpfs at /dev/shm (shm_open). Each is left alone if it is there. */
+static void dev_extras(void)
+{
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "/dev/fd" },
+		{ "/proc/self/fd/0", "/dev/stdin" },
+		{ "/proc/self/fd/1", "/dev/stdout" },
+		{ "/proc/self/fd/2", "/dev/stderr" },
+	};
+
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		if (symlink(links[i][0], links[i][1]) != 0 && errno != EEXIST)
+			say("symlink %s: %s", links[i][1], strerror(errno));
+	if (mkdir("/dev/shm", 01777) != 0 && errno != EEXIST) {
+		say("mkdir /dev/shm: %s", strerror(errno));
+		return;
+	}
+	struct stat dev, shm;
+	if (stat("/dev", &dev) == 0 && stat("/dev/shm", &shm) == 0 && dev.st_dev == shm.st_dev &&
+	    mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") != 0)
+		say("mount tmpfs on /dev/shm: %s", strerror(errno));
+}
+
 static void mount_fs(const char *type, const char *target, unsigned long flags)
 {
 	if (mkdir(target, 0755) != 0 && errno != EEXIST) {
@@ -233,6 +258,7 @@ int main(int argc, char **argv)
 
 	mount_fs("proc", "/proc", MS_NOSUID | MS_NODEV | MS_NOEXEC);
 	mount_fs("devtmpfs", "/dev", MS_NOSUID);
+	dev_extras();
 	std_fds_open_console();
 	setenv("PATH", "/sbin:/usr/sbin:/bin:/usr/bin", 1);
 	setenv("HOME", "/root", 1);

@@ -206,6 +206,18 @@ int follow_link(struct nameidata *nd, struct inode *link, bool follow_last)
 
 	if (++nd->nr_links > MAXSYMLINKS)
 		return -ELOOP;
+	if (link->i_op && link->i_op->get_link_path) {
+		struct path target;
+
+		err = link->i_op->get_link_path(link, &target);
+		if (err <= 0) {
+			if (!err) {
+				path_put(&nd->path);
+				nd->path = target;
+			}
+			return err;
+		}
+	}
 	body = link->i_op && link->i_op->get_link ? link->i_op->get_link(link) : NULL;
 	if (!body || !*body)
 		return -ENOENT;

@@ -83,6 +83,15 @@ static int open_last(struct nameidata *nd, struct open_state *st, struct path *r
 			path_put(&next);
 			return -ELOOP;
 		}
+		/* A magic link (/proc/self/fd/N) opens the place itself: a
+		 * pipe or a deleted file has no name to walk to. */
+		if (inode->i_op->get_link_path) {
+			err = inode->i_op->get_link_path(inode, result);
+			if (err <= 0) {
+				path_put(&next);
+				return err;
+			}
+		}
 		body = inode->i_op->get_link ? inode->i_op->get_link(inode) : NULL;
 		igrab(inode);
 		path_put(&next);

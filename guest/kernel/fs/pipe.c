@@ -280,18 +280,20 @@ static int fifo_wait_for_partner(struct pipe_inode_info *pipe, struct wait_queue
 
 /* POSIX's open of a FIFO: a reader waits for a writer and a writer for a
  * reader, unless O_NONBLOCK (then a writer without a reader gets ENXIO);
- * O_RDWR never waits. */
+ * O_RDWR never waits. A pipe opened again by name (/proc/self/fd/N) never
+ * waits either, as Linux's. */
 static int fifo_open(struct inode *inode, struct file *file)
 {
 	bool is_reader = file->f_mode & FMODE_READ, is_writer = file->f_mode & FMODE_WRITE;
-	bool nonblock = file->f_flags & O_NONBLOCK;
+	bool is_pipe = inode->i_sb->s_magic == PIPEFS_MAGIC;
+	bool nonblock = is_pipe || (file->f_flags & O_NONBLOCK);
 	struct pipe_inode_info *pipe = fifo_get_pipe(inode);
 	int err = 0;
 
 	if (!pipe)
 		return -ENOMEM;
 	spin_lock(&pipe->lock);
-	if (is_writer && !is_reader && nonblock && !pipe->buf.readers) {
+	if (is_writer && !is_reader && !is_pipe && nonblock && !pipe->buf.readers) {
 		err = -ENXIO;
 		goto out;
 	}
@@ -313,7 +315,7 @@ static int fifo_open(struct inode *inode, struct file *file)
 	if (is_reader && !is_writer && !nonblock && !pipe->buf.writers)
 		err = fifo_wait_for_partner(pipe, &pipe->rd_wait, &pipe->w_counter,
 					    pipe->w_counter);
-	else if (is_writer && !is_reader && !pipe->buf.readers)
+	else if (is_writer && !is_reader && !is_pipe && !pipe->buf.readers)
 		err = fifo_wait_for_partner(pipe, &pipe->wr_wait, &pipe->r_counter,
 					    pipe->r_counter);
 	if (err) {
@@ -390,7 +392,8 @@ int vfs_pipe(struct file **read_end, struct file **write_end, unsigned int flags
 		return -ENOMEM;
 	}
 	inode->i_op = &pipefs_iops;
-	inode->i_fop = &pipe_fops;
+	/* Opened again by name (/proc/self/fd/N): a FIFO's open on the pipe. */
+	inode->i_fop = &fifo_fops;
 	inode->i_pipe = pipe;
 	/* Nameless, in no directory; on failure the inode's eviction frees the pipe. */
 	dentry = d_make_root(inode);

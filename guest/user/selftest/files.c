@@ -544,7 +544,41 @@ static int epoll_wait_sleeps_until_another_process_writes(void)
 	return 0;
 }
 
+/* /proc/self/fd/N opens what descriptor N has open, even a pipe or a file
+ * no longer in any directory (bash's <(...) opens /dev/fd/N so). */
+static int proc_fd_links_open_the_file_itself(void)
+{
+	int fds[2], again, file;
+	char path[64], buf[16], link[64];
+	ssize_t n;
+
+	EXPECT_OK(pipe(fds));
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fds[0]);
+	n = readlink(path, link, sizeof(link) - 1);
+	EXPECT(n > 0 && !strncmp(link, "pipe:[", 6), "readlink %s: %.*s", path,
+	       (int)(n > 0 ? n : 0), link);
+	EXPECT_OK(again = open(path, O_RDONLY));
+	EXPECT(write(fds[1], "via", 3) == 3, "write: %s", strerror(errno));
+	EXPECT(read(again, buf, sizeof(buf)) == 3 && !memcmp(buf, "via", 3),
+	       "the reopened read end did not get the pipe's bytes");
+	close(again);
+	close(fds[0]);
+	close(fds[1]);
+
+	EXPECT_OK(file = open("gone", O_RDWR | O_CREAT, 0600));
+	EXPECT(write(file, "kept", 4) == 4, "write: %s", strerror(errno));
+	EXPECT_OK(unlink("gone"));
+	snprintf(path, sizeof(path), "/dev/fd/%d", file);
+	EXPECT_OK(again = open(path, O_RDONLY));
+	EXPECT(read(again, buf, sizeof(buf)) == 4 && !memcmp(buf, "kept", 4),
+	       "the deleted file read back wrong through %s", path);
+	close(again);
+	close(file);
+	return 0;
+}
+
 const struct selftest_case file_cases[] = {
+	{ "proc-fd-links-open-the-file-itself", proc_fd_links_open_the_file_itself },
 	{ "read-write-and-lseek-agree", read_write_and_lseek_agree },
 	{ "write-past-end-leaves-zero-filled-hole", write_past_end_leaves_zero_filled_hole },
 	{ "append-trunc-and-excl-behave", append_trunc_and_excl_behave },

@@ -55,6 +55,7 @@ struct fd_query {
 	int fd;
 	char *buf; /* NULL: only whether it is open */
 	size_t size;
+	struct path *path; /* set: the file's place, with references */
 	long result; /* 1 open / the name's length, 0 closed, or -errno */
 };
 
@@ -77,8 +78,13 @@ static void query_fd(struct task *t, void *arg)
 		cpu_relax();
 	}
 	file = q->fd >= 0 && (unsigned int)q->fd < files->nr_slots ? files->fd[q->fd] : NULL;
-	if (file)
+	if (file && q->path) {
+		*q->path = file->f_path;
+		path_get(q->path);
+		q->result = 1;
+	} else if (file) {
 		q->result = q->buf ? file_name(file, q->buf, q->size) : 1;
+	}
 	spin_unlock(&files->lock);
 out:
 	task_unlock(t, flags);
@@ -99,7 +105,20 @@ static long link_fd(const struct proc_ctx *ctx, char *buf, size_t size)
 	return q.result > 0 ? q.result : (q.result ? q.result : -ENOENT);
 }
 
-static const struct proc_entry fd_link_entry = PROC_LINK("fd", link_fd);
+static int link_path_fd(const struct proc_ctx *ctx, struct path *path)
+{
+	struct fd_query q = { .fd = ctx->fd, .path = path, .result = -ENOENT };
+
+	proc_task_call(ctx->pid, query_fd, &q);
+	return q.result > 0 ? 0 : (q.result ? (int)q.result : -ENOENT);
+}
+
+static const struct proc_entry fd_link_entry = {
+	.name = "fd",
+	.mode = S_IFLNK | 0777,
+	.link = link_fd,
+	.link_path = link_path_fd,
+};
 
 static int proc_fd_dir_lookup(struct inode *dir, struct dentry *dentry)
 {

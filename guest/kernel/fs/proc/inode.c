@@ -174,8 +174,16 @@ static const char *proc_get_link(struct inode *inode)
 	return len < 0 ? NULL : pi->link_buf;
 }
 
+static int proc_get_link_path(struct inode *inode, struct path *path)
+{
+	struct proc_inode *pi = proc_i(inode);
+
+	return pi->entry->link_path ? pi->entry->link_path(&pi->ctx, path) : 1;
+}
+
 static const struct inode_operations proc_link_iops = {
 	.get_link = proc_get_link,
+	.get_link_path = proc_get_link_path,
 };
 
 /* --- inodes ---------------------------------------------------------------- */

@@ -32,6 +32,9 @@ struct proc_entry {
 	/* Links: writes the target into buf; vfs_lock held, must not sleep.
 	 * Returns its length or -errno. */
 	long (*link)(const struct proc_ctx *ctx, char *buf, size_t size);
+	/* Magic links (fd/N): the place itself, with references; vfs_lock
+	 * held. Opening the link opens what the descriptor has open. */
+	int (*link_path)(const struct proc_ctx *ctx, struct path *path);
 	/* Directories. */
 	const struct inode_operations *dir_iops;
 	const struct file_operations *dir_fops;

@@ -117,6 +117,7 @@ struct vfsmount;
 struct poll_table; /* poll/select's sleeper, with the syscall layer */
 
 struct kstatfs;
+struct path;
 
 struct super_operations {
 	/* Frees what the file system hangs off the inode (file data) when the
@@ -147,6 +148,11 @@ struct inode_operations {
 		      struct dentry *new_dentry);
 	/* The symlink's target, valid while the inode lives. */
 	const char *(*get_link)(struct inode *inode);
+	/* A link that is a place rather than a name (Linux's magic links,
+	 * /proc/<pid>/fd/N): fills path, with references, and the walk goes
+	 * on from there; returns 1 to have get_link's text followed instead.
+	 * vfs_lock held. */
+	int (*get_link_path)(struct inode *inode, struct path *path);
 	int (*truncate)(struct inode *inode, int64_t size);
 };
 
