@@ -387,34 +387,71 @@ static void kill_thread_locked(struct task *other)
 		kick_process(other);
 }
 
+/* A thread other than the leader execs: it becomes the leader, with the
+ * process's pid and the leader's place under its parent; the old leader, a
+ * zombie now, goes with the thread's old pid without a word (Linux's
+ * de_thread, exchange_tids). */
+static void exec_take_over_leader(struct task *t, struct task *leader)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	int old_pid = t->pid;
+
+	t->pid = leader->pid;
+	leader->pid = old_pid;
+	list_del(&t->thread_node);
+	list_init(&t->thread_node);
+	list_init(&t->thread_group);
+	t->group_leader = t;
+	leader->group_leader = t;
+	t->real_parent = leader->real_parent;
+	t->exit_signal = leader->exit_signal;
+	t->start_time_ns = leader->start_time_ns;
+	/* The leader's place among its parent's children; its own children
+	 * came to this thread when it exited (find_alive_thread). */
+	if (!list_empty(&leader->sibling)) {
+		list_add_tail(&t->sibling, &leader->sibling);
+		list_del(&leader->sibling);
+		list_init(&leader->sibling);
+	}
+	leader->exit_state = EXIT_DEAD;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	release_task(leader);
+}
+
 /* execve in a multi-threaded process: the other threads go first (Linux's
- * de_thread). Only the thread group leader may do it here; Linux also lets
- * another thread exec by taking over the leader's pid, which is not done. */
+ * de_thread), then, from a thread other than the leader, it takes the
+ * leader's place. */
 static int exec_kill_other_threads(void)
 {
-	struct task *t = current, *other;
+	struct task *t = current, *leader = t->group_leader, *other;
 	unsigned long flags;
 
-	if (READ_ONCE(t->signal->nr_threads) == 1)
+	if (READ_ONCE(t->signal->nr_threads) == 1 && t == leader)
 		return 0;
-	if (t != t->group_leader) {
-		pr_warn("%s[%d]: execve from a thread other than the main one is not supported\n",
-			t->comm, t->pid);
-		return -EAGAIN;
-	}
 	flags = spin_lock_irqsave(&tasklist_lock);
 	spin_lock(&t->sighand->siglock);
 	t->signal->flags |= SIGNAL_EXEC_KILL;
-	list_for_each_entry(other, &t->thread_group, thread_node)
-		kill_thread_locked(other);
+	t->signal->group_exec_task = t;
+	if (t != leader && !leader->exit_state)
+		kill_thread_locked(leader);
+	list_for_each_entry(other, &leader->thread_group, thread_node)
+		if (other != t)
+			kill_thread_locked(other);
 	spin_unlock(&t->sighand->siglock);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
+	/* The leader stays a zombie (the process lives on in this thread);
+	 * the count of live threads says when the rest have gone. */
 	while (READ_ONCE(t->signal->nr_threads) > 1 && !fatal_signal_pending(t))
 		msleep(1);
 	flags = spin_lock_irqsave(&t->sighand->siglock);
 	t->signal->flags &= ~SIGNAL_EXEC_KILL;
+	t->signal->group_exec_task = NULL;
 	spin_unlock_irqrestore(&t->sighand->siglock, flags);
-	return READ_ONCE(t->signal->nr_threads) > 1 ? -EINTR : 0;
+	if (READ_ONCE(t->signal->nr_threads) > 1)
+		return -EINTR;
+	if (t != leader)
+		exec_take_over_leader(t, leader);
+	return 0;
 }
 
 /* Past the point of no return: the process is the new program. */

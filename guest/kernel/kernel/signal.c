@@ -570,7 +570,7 @@ void do_signal(struct trap_frame *f)
 			continue;
 		default:
 			if (sig == SIGKILL && (t->signal->flags & SIGNAL_EXEC_KILL) &&
-			    t != t->group_leader) {
+			    t != t->signal->group_exec_task) {
 				spin_unlock_irqrestore(&t->sighand->siglock, flags);
 				do_exit(EXIT_STATUS_SIGNAL(sig));
 			}

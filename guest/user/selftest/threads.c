@@ -492,7 +492,57 @@ static int children_of_one_thread_are_the_processs(void)
 	return 0;
 }
 
+static void *exec_report_from_thread(void *arg)
+{
+	char *argv[] = { "from-a-thread", "--helper=report", NULL };
+	char *envp[] = { NULL };
+
+	(void)arg;
+	execve(selftest_self_path, argv, envp);
+	_exit(127);
+}
+
+/* execve from a thread that is not the main one: the other threads go, and
+ * the new program runs as the process, with its pid, its parent, and its
+ * exit status reported to that parent. */
+static int execve_from_a_thread_keeps_the_process_pid(void)
+{
+	char out[4096];
+	size_t used = 0;
+	ssize_t n;
+	int p[2], status, reported = -1;
+	pid_t pid;
+
+	EXPECT_OK(pipe(p));
+	EXPECT_OK(pid = fork());
+	if (pid == 0) {
+		pthread_t thread;
+
+		close(p[0]);
+		dup2(p[1], 1);
+		if (pthread_create(&thread, NULL, exec_report_from_thread, NULL) != 0)
+			_exit(126);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	while (used < sizeof(out) - 1 && (n = read(p[0], out + used, sizeof(out) - 1 - used)) > 0)
+		used += (size_t)n;
+	out[used] = '\0';
+	close(p[0]);
+	EXPECT(waitpid(pid, &status, 0) == pid, "waitpid: %s", strerror(errno));
+	EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the new program: status %#x",
+	       status);
+	const char *line = strstr(out, "pid=");
+	EXPECT(line && sscanf(line, "pid=%d", &reported) == 1, "no pid= line in %.200s", out);
+	EXPECT(reported == pid, "the new program's pid is %d, the process's %d", reported, pid);
+	EXPECT(strstr(out, "argv[0]=from-a-thread"), "argv not passed: %.200s", out);
+	return 0;
+}
+
 const struct selftest_case thread_cases[] = {
+	{ "execve-from-a-thread-keeps-the-process-pid",
+	  execve_from_a_thread_keeps_the_process_pid },
 	{ "children-of-one-thread-are-the-processs", children_of_one_thread_are_the_processs },
 	{ "pthread-join-returns-thread-result", pthread_join_returns_thread_result },
 	{ "mutex-makes-contended-increments-exact", mutex_makes_contended_increments_exact },

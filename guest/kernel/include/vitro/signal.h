@@ -78,6 +78,7 @@ struct signal_struct {
 	int count; /* references */
 	int nr_threads; /* live threads */
 	unsigned int flags; /* SIGNAL_* */
+	struct task *group_exec_task; /* with SIGNAL_EXEC_KILL: the one that stays */
 	int group_exit_code; /* wait status for SIGNAL_GROUP_EXIT */
 	int group_stop_count;
 	int stop_signal; /* the signal that stopped it */
