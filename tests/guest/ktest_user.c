@@ -108,7 +108,7 @@ static int enter_user(void *arg)
 
 	if (setup_files(t))
 		return -1;
-	t->thread.fpu = kmalloc(512, GFP_KERNEL);
+	t->thread.fpu = fpu_state_alloc();
 	if (!t->thread.fpu)
 		return -1;
 	fpu_init_state(t->thread.fpu);

@@ -474,7 +474,7 @@ static void exec_commit(struct mm_struct *mm, const char *filename, uint64_t ent
 	t->thread.fsbase = 0;
 	t->thread.gsbase = 0;
 	if (!t->thread.fpu)
-		t->thread.fpu = kmalloc(512, GFP_KERNEL);
+		t->thread.fpu = fpu_state_alloc();
 	fpu_init_state(t->thread.fpu);
 	arch_load_user_state(t); /* new page tables, clean FPU, TLS bases 0 */
 	if (old)

@@ -250,7 +250,7 @@ long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64_t chil
 		return -ENOMEM;
 	child->flags = 0;
 	child->start_time_ns = ktime_get_ns();
-	child->thread.fpu = kmalloc(512, GFP_KERNEL);
+	child->thread.fpu = fpu_state_alloc();
 	err = child->thread.fpu ? 0 : -ENOMEM;
 	if (!err)
 		err = copy_files(child, flags);

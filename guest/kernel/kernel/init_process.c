@@ -29,7 +29,7 @@ static int become_process(void)
 	t->sighand = sighand_alloc();
 	t->fs = kzalloc(sizeof(*t->fs), GFP_KERNEL);
 	t->files = kzalloc(sizeof(*t->files), GFP_KERNEL);
-	t->thread.fpu = kmalloc(512, GFP_KERNEL);
+	t->thread.fpu = fpu_state_alloc();
 	if (!t->signal || !t->sighand || !t->fs || !t->files || !t->thread.fpu ||
 	    files_init(t->files))
 		return -ENOMEM;

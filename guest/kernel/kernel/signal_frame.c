@@ -24,12 +24,39 @@
 #define RFLAGS_AC (1ull << 18)
 #define MXCSR_OFFSET 24
 #define MXCSR_VALID 0xffffu /* bits the CPU accepts (with DAZ) */
+#define FPX_SW_BYTES_OFFSET 464 /* software's bytes of the FXSAVE layout */
 
 struct rt_sigframe {
 	uint64_t pretcode; /* the handler returns here: sa_restorer */
 	struct ucontext uc;
 	siginfo_t info;
 };
+
+/* After the legacy 512 bytes of a frame's image are in fpu: the extended
+ * part too when the frame says it has one of this kernel's size (Linux's
+ * check of magic1, the sizes and magic2), then the image made safe for
+ * XRSTOR. -EFAULT if user memory faults. */
+static int restore_xstate(uint8_t *fpu, uint64_t ufp)
+{
+	struct _fpx_sw_bytes sw;
+	bool has_xstate = false;
+	uint32_t magic2;
+
+	if (!fpu_xfeatures)
+		return 0;
+	memcpy(&sw, fpu + FPX_SW_BYTES_OFFSET, sizeof(sw));
+	if (sw.magic1 == FP_XSTATE_MAGIC1 && sw.xstate_size == fpu_state_size &&
+	    sw.extended_size == fpu_state_size + FP_XSTATE_MAGIC2_SIZE) {
+		if (copy_from_user(&magic2, ufp + fpu_state_size, sizeof(magic2)))
+			return -EFAULT;
+		has_xstate = magic2 == FP_XSTATE_MAGIC2;
+	}
+	if (has_xstate &&
+	    copy_from_user(fpu + FXSAVE_SIZE, ufp + FXSAVE_SIZE, fpu_state_size - FXSAVE_SIZE))
+		return -EFAULT;
+	fpu_sanitize_image(fpu, has_xstate);
+	return 0;
+}
 
 static bool on_sig_stack(const struct task *t, uint64_t sp)
 {
@@ -94,7 +121,11 @@ static int setup_rt_frame(int sig, const siginfo_t *info, const struct k_sigacti
 			  struct trap_frame *f, ksigset_t oldmask)
 {
 	struct task *t = current;
-	uint8_t fpu[FXSAVE_SIZE] __attribute__((aligned(16)));
+	uint8_t *fpu = t->thread.fpu; /* the live registers are the state now */
+	/* With XSAVE, Linux's layout: the whole image, FP_XSTATE_MAGIC2
+	 * after it, and what it holds said in the legacy area's software
+	 * bytes (glibc and musl read AVX state there). */
+	size_t fp_size = fpu_state_size + (fpu_xfeatures ? FP_XSTATE_MAGIC2_SIZE : 0);
 	uint64_t sp = f->rsp - RED_ZONE, fp_addr;
 	struct rt_sigframe frame;
 
@@ -103,12 +134,13 @@ static int setup_rt_frame(int sig, const siginfo_t *info, const struct k_sigacti
 		return -EFAULT;
 	if ((ka->flags & SA_ONSTACK) && t->sas_ss_size && !on_sig_stack(t, f->rsp))
 		sp = t->sas_ss_sp + t->sas_ss_size;
-	fp_addr = (sp - FXSAVE_SIZE) & ~63ull;
+	fp_addr = (sp - fp_size) & ~63ull;
 	sp = ((fp_addr - sizeof(frame)) & ~15ull) - 8;
 
 	memset(&frame, 0, sizeof(frame));
 	frame.pretcode = ka->restorer;
-	frame.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
+	frame.uc.uc_flags =
+		UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS | (fpu_xfeatures ? UC_FP_XSTATE : 0);
 	frame.uc.uc_stack.ss_sp = (void *)t->sas_ss_sp;
 	frame.uc.uc_stack.ss_size = t->sas_ss_size;
 	frame.uc.uc_stack.ss_flags = !t->sas_ss_size	     ? SS_DISABLE :
@@ -118,7 +150,18 @@ static int setup_rt_frame(int sig, const siginfo_t *info, const struct k_sigacti
 	frame.uc.uc_sigmask = oldmask;
 	frame.info = *info;
 	fpu_save_live(fpu);
-	if (copy_to_user(fp_addr, fpu, sizeof(fpu)) || copy_to_user(sp, &frame, sizeof(frame)))
+	if (fpu_xfeatures) {
+		struct _fpx_sw_bytes sw = { .magic1 = FP_XSTATE_MAGIC1,
+					    .extended_size = (uint32_t)fp_size,
+					    .xfeatures = fpu_xfeatures,
+					    .xstate_size = fpu_state_size };
+		uint32_t magic2 = FP_XSTATE_MAGIC2;
+
+		memcpy(fpu + FPX_SW_BYTES_OFFSET, &sw, sizeof(sw));
+		if (copy_to_user(fp_addr + fpu_state_size, &magic2, sizeof(magic2)))
+			return -EFAULT;
+	}
+	if (copy_to_user(fp_addr, fpu, fpu_state_size) || copy_to_user(sp, &frame, sizeof(frame)))
 		return -EFAULT;
 
 	f->rdi = (uint64_t)sig;
@@ -194,7 +237,7 @@ static void restore_sigcontext(struct trap_frame *f, const struct sigcontext *sc
 SYSCALL_DEFINE0(rt_sigreturn)
 {
 	struct trap_frame *f = current_syscall_frame();
-	uint8_t fpu[FXSAVE_SIZE] __attribute__((aligned(16)));
+	uint8_t *fpu = current->thread.fpu; /* reloaded from the frame below */
 	uint64_t sp = f->rsp - 8; /* the handler's RET popped pretcode */
 	struct rt_sigframe frame;
 	uint32_t mxcsr;
@@ -206,7 +249,9 @@ SYSCALL_DEFINE0(rt_sigreturn)
 	restore_sigcontext(f, &frame.uc.uc_mcontext);
 	set_current_blocked(frame.uc.uc_sigmask);
 	if (frame.uc.uc_mcontext.fpstate) {
-		if (copy_from_user(fpu, (uint64_t)frame.uc.uc_mcontext.fpstate, sizeof(fpu))) {
+		uint64_t ufp = (uint64_t)frame.uc.uc_mcontext.fpstate;
+
+		if (copy_from_user(fpu, ufp, FXSAVE_SIZE) || restore_xstate(fpu, ufp)) {
 			force_sig_fault(SIGSEGV, SI_KERNEL, sp);
 			return 0;
 		}

@@ -153,7 +153,7 @@ static void case_child(const struct selftest_case *c, int report_fd)
 		if (write(report_fd, why, strlen(why)) < 0)
 			_exit(2);
 	}
-	_exit(rc == 0 ? 0 : 1);
+	_exit(rc == 0 ? 0 : rc == SELFTEST_SKIPPED ? 3 : 1);
 }
 
 /* Waits for the case's process; on time-out kills its group. Every process the case left in
@@ -192,8 +192,10 @@ static int case_wait(pid_t pid, unsigned timeout_seconds, bool *timed_out)
 	return status;
 }
 
-static bool case_run(const struct selftest_group *group, const struct selftest_case *c,
-		     unsigned timeout_seconds)
+enum case_result { CASE_PASSED, CASE_FAILED, CASE_SKIPPED };
+
+static enum case_result case_run(const struct selftest_group *group, const struct selftest_case *c,
+				 unsigned timeout_seconds)
 {
 	char why[1024] = "";
 	int fds[2], status;
@@ -202,7 +204,7 @@ static bool case_run(const struct selftest_group *group, const struct selftest_c
 
 	if (pipe2(fds, O_CLOEXEC) != 0) {
 		printf("FAIL %s/%s: runner: pipe2: %s\n", group->name, c->name, strerror(errno));
-		return false;
+		return CASE_FAILED;
 	}
 	fflush(stdout);
 	fflush(stderr);
@@ -211,7 +213,7 @@ static bool case_run(const struct selftest_group *group, const struct selftest_c
 		printf("FAIL %s/%s: runner: fork: %s\n", group->name, c->name, strerror(errno));
 		close(fds[0]);
 		close(fds[1]);
-		return false;
+		return CASE_FAILED;
 	}
 	if (pid == 0) {
 		close(fds[0]);
@@ -231,19 +233,23 @@ static bool case_run(const struct selftest_group *group, const struct selftest_c
 	if (timed_out) {
 		printf("FAIL %s/%s: timed out after %u s%s%s\n", group->name, c->name,
 		       timeout_seconds, why[0] ? "; " : "", why);
-		return false;
+		return CASE_FAILED;
 	}
 	if (selftest_exited_with(status, 0)) {
 		printf("PASS %s/%s\n", group->name, c->name);
-		return true;
+		return CASE_PASSED;
+	}
+	if (selftest_exited_with(status, 3) && why[0]) {
+		printf("SKIP %s/%s: %s\n", group->name, c->name, why);
+		return CASE_SKIPPED;
 	}
 	if (selftest_exited_with(status, 1) && why[0]) {
 		printf("FAIL %s/%s: %s\n", group->name, c->name, why);
-		return false;
+		return CASE_FAILED;
 	}
 	printf("FAIL %s/%s: the test process %s%s%s\n", group->name, c->name,
 	       selftest_describe_status(status), why[0] ? "; " : "", why);
-	return false;
+	return CASE_FAILED;
 }
 
 static int scratch_create(void)
@@ -265,7 +271,7 @@ int main(int argc, char **argv, char **envp)
 {
 	struct sigaction watchdog = { .sa_handler = on_watchdog }; /* no SA_RESTART */
 	unsigned timeout_seconds = DEFAULT_TIMEOUT_SECONDS;
-	int passed = 0, failed = 0, opt;
+	int passed = 0, failed = 0, skipped = 0, opt;
 	bool list = false;
 
 	if (argc >= 2 && strncmp(argv[1], "--helper=", 9) == 0)
@@ -325,14 +331,21 @@ int main(int argc, char **argv, char **envp)
 		for (const struct selftest_case *c = groups[g].cases; c->name; c++) {
 			if (!is_selected(selectors, nr_selectors, &groups[g], c))
 				continue;
-			if (case_run(&groups[g], c, timeout_seconds))
+			switch (case_run(&groups[g], c, timeout_seconds)) {
+			case CASE_PASSED:
 				passed++;
-			else
+				break;
+			case CASE_SKIPPED:
+				skipped++;
+				break;
+			default:
 				failed++;
+				break;
+			}
 		}
 	}
 	scratch_clean();
 	rmdir(scratch_dir);
-	printf("selftest: %d passed, %d failed\n", passed, failed);
+	printf("selftest: %d passed, %d failed, %d skipped\n", passed, failed, skipped);
 	return failed == 0 ? 0 : 1;
 }

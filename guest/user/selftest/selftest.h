@@ -36,6 +36,10 @@ extern const struct selftest_case rseq_cases[];
 /* Records why the running case failed (the first reason wins) and returns -1. */
 int selftest_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A case that cannot run here (the CPU lacks what it checks) returns this,
+ * with the reason recorded: the runner prints SKIP with it. */
+#define SELFTEST_SKIPPED 2
+int selftest_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The reason recorded so far, or "" when none. */
 const char *selftest_failure(void);
 

@@ -42,6 +42,18 @@ int selftest_fail(const char *file, int line, const char *fmt, ...)
 	return -1;
 }
 
+int selftest_skip(const char *fmt, ...)
+{
+	char msg[sizeof(failure)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	failure_set(msg);
+	return SELFTEST_SKIPPED;
+}
+
 const char *selftest_failure(void)
 {
 	return failure;

@@ -17,26 +17,6 @@
 #define MSR_FS_BASE 0xc0000100
 #define MSR_KERNEL_GS_BASE 0xc0000102
 
-static void fxsave(void *area)
-{
-	__asm__ __volatile__("fxsave64 %0" : "=m"(*(char(*)[512])area));
-}
-
-static void fxrstor(const void *area)
-{
-	__asm__ __volatile__("fxrstor64 %0" : : "m"(*(const char(*)[512])area));
-}
-
-void fpu_save_live(void *area)
-{
-	fxsave(area);
-}
-
-void fpu_load_live(const void *area)
-{
-	fxrstor(area);
-}
-
 void arch_switch_to(struct task *prev, struct task *next)
 {
 	struct cpu_local *local = this_cpu();
@@ -45,7 +25,7 @@ void arch_switch_to(struct task *prev, struct task *next)
 	/* The kernel never uses the FPU, so the registers hold the state of
 	 * the last user task that ran here. */
 	if (prev->thread.fpu)
-		fxsave(prev->thread.fpu);
+		fpu_save_live(prev->thread.fpu);
 	if (local->loaded_cr3 != cr3) {
 		write_cr3(cr3);
 		local->loaded_cr3 = cr3;
@@ -53,7 +33,7 @@ void arch_switch_to(struct task *prev, struct task *next)
 	if (!next->thread.cr3) /* a kernel thread */
 		return;
 	if (next->thread.fpu)
-		fxrstor(next->thread.fpu);
+		fpu_load_live(next->thread.fpu);
 	wrmsr(MSR_FS_BASE, next->thread.fsbase);
 	if (local->user_gsbase != next->thread.gsbase) {
 		wrmsr(MSR_KERNEL_GS_BASE, next->thread.gsbase);
@@ -75,7 +55,7 @@ void arch_load_user_state(struct task *t)
 		local->loaded_cr3 = t->thread.cr3;
 	}
 	if (t->thread.fpu)
-		fxrstor(t->thread.fpu);
+		fpu_load_live(t->thread.fpu);
 	wrmsr(MSR_FS_BASE, t->thread.fsbase);
 	if (local->user_gsbase != t->thread.gsbase) {
 		wrmsr(MSR_KERNEL_GS_BASE, t->thread.gsbase);
@@ -84,21 +64,6 @@ void arch_load_user_state(struct task *t)
 	local->kernel_stack_top = task_stack_top(t);
 	tss_set_kernel_stack(local->cpu, local->kernel_stack_top);
 	local_irq_restore(irq);
-}
-
-/* A freshly initialised FPU image: x87 control word 0x37f (all exceptions
- * masked, extended precision), MXCSR 0x1f80 (SSE exceptions masked), as
- * after FNINIT and at process start on Linux. */
-void fpu_init_state(void *area)
-{
-	uint8_t *b = area;
-
-	for (unsigned int i = 0; i < 512; i++)
-		b[i] = 0;
-	b[0] = 0x7f;
-	b[1] = 0x03;
-	b[24] = 0x80;
-	b[25] = 0x1f;
 }
 
 /* Switching CR3 back to the kernel's page tables before a user address space

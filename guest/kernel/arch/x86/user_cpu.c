@@ -4,6 +4,7 @@
  * goes (syscall.c); the others behave alike. */
 #include <vitro/layout.h>
 #include <vitro/percpu.h>
+#include <vitro/process.h>
 
 #include "io.h"
 #include "user.h"
@@ -63,6 +64,9 @@ void user_cpu_init(void)
 		bool native = syscall_probe();
 
 		cpu_has_smap = (b & (1u << 20)) && native;
+		fpu_cpu_init(true, native);
+	} else {
+		fpu_cpu_init(false, false);
 	}
 	if (cpu_has_smap)
 		write_cr4(read_cr4() | CR4_SMAP);

@@ -60,11 +60,24 @@ __noreturn void ret_to_user(struct trap_frame *frame);
 /* Arch hooks (arch/x86/process.c). */
 void arch_load_user_state(struct task *t);
 void arch_leave_user_mm(void);
+/* User FPU state (arch/x86/fpu.c): an image of fpu_state_size bytes, the
+ * FXSAVE layout's 512 or, with XSAVE, that and the header and extended
+ * components after it (fpu_xfeatures says which; 0: FXSAVE). */
+extern unsigned int fpu_state_size;
+extern uint64_t fpu_xfeatures;
+/* Each CPU before user code; the boot CPU chooses XSAVE when ring 0 is
+ * native and the CPU has it. */
+void fpu_cpu_init(bool is_boot_cpu, bool ring0_is_native);
+/* A task's image, 64-byte aligned (kfree frees it). */
+void *fpu_state_alloc(void);
 void fpu_init_state(void *area);
-/* The running task's FPU/SSE registers to or from a 512-byte, 16-byte
- * aligned FXSAVE image (the kernel never uses them, so they are the user's). */
+/* The running task's registers to or from an image (the kernel never uses
+ * them, so they are the user's). */
 void fpu_save_live(void *area);
 void fpu_load_live(const void *area);
+/* An image that came from user memory made safe to load; has_xstate: it
+ * has the XSAVE header (else only its legacy 512 bytes count). */
+void fpu_sanitize_image(void *area, bool has_xstate);
 /* Copies the kernel half of the kernel's top-level page table into a new
  * user page table (entries 256-511 are shared by every address space). */
 void arch_pgd_copy_kernel_half(uint64_t root_phys);
