@@ -15,7 +15,9 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <stdint.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Linux UAPI values (linux/fs.h, linux/dirent.h) that musl's headers do not carry. */
@@ -577,7 +579,238 @@ static int proc_fd_links_open_the_file_itself(void)
 	return 0;
 }
 
+static int write_file(const char *name, const char *text)
+{
+	int fd = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+static int read_file(const char *name, char *buf, size_t size)
+{
+	int fd = open(name, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* renameat2: RENAME_NOREPLACE refuses an existing target and moves to a
+ * free name; contradictory flags are refused. (RENAME_EXCHANGE is not in
+ * this kernel yet.) */
+static int renameat2_noreplace_and_bad_flags(void)
+{
+	char buf[16];
+
+	EXPECT_OK(write_file("a", "first"));
+	EXPECT_OK(write_file("b", "second"));
+	EXPECT_ERRNO(syscall(SYS_renameat2, AT_FDCWD, "a", AT_FDCWD, "b", 1 /* NOREPLACE */),
+		     EEXIST);
+	EXPECT_OK(read_file("b", buf, sizeof(buf)));
+	EXPECT(!strcmp(buf, "second"), "b holds '%s' after a refused rename", buf);
+	EXPECT_OK(syscall(SYS_renameat2, AT_FDCWD, "a", AT_FDCWD, "c", 1));
+	EXPECT_ERRNO(access("a", F_OK), ENOENT);
+	EXPECT_OK(read_file("c", buf, sizeof(buf)));
+	EXPECT(!strcmp(buf, "first"), "c holds '%s'", buf);
+	EXPECT_ERRNO(syscall(SYS_renameat2, AT_FDCWD, "c", AT_FDCWD, "d", 3), EINVAL);
+	EXPECT_ERRNO(syscall(SYS_renameat2, AT_FDCWD, "missing", AT_FDCWD, "d", 1), ENOENT);
+	return 0;
+}
+
+/* fcntl: F_DUPFD takes the lowest free number from its argument up,
+ * F_DUPFD_CLOEXEC marks the copy, F_GETFL/F_SETFL show and change status
+ * flags (O_APPEND, O_NONBLOCK) but not the access mode. */
+static int fcntl_dupfd_and_status_flags(void)
+{
+	int fd, copy, flags;
+
+	EXPECT_OK(fd = open("f", O_WRONLY | O_CREAT | O_APPEND, 0644));
+	EXPECT_OK(copy = fcntl(fd, F_DUPFD, 20));
+	EXPECT(copy == 20, "F_DUPFD from 20 gave %d", copy);
+	EXPECT(fcntl(copy, F_GETFD) == 0, "F_DUPFD's copy is close-on-exec");
+	EXPECT_OK(copy = fcntl(fd, F_DUPFD_CLOEXEC, 20));
+	EXPECT(copy == 21, "F_DUPFD_CLOEXEC from 20 gave %d", copy);
+	EXPECT(fcntl(copy, F_GETFD) == FD_CLOEXEC, "F_DUPFD_CLOEXEC's copy is not close-on-exec");
+	flags = fcntl(fd, F_GETFL);
+	EXPECT((flags & O_ACCMODE) == O_WRONLY && (flags & O_APPEND), "F_GETFL %#x", flags);
+	EXPECT_OK(fcntl(fd, F_SETFL, O_NONBLOCK | O_RDWR));
+	flags = fcntl(fd, F_GETFL);
+	EXPECT((flags & O_ACCMODE) == O_WRONLY && (flags & O_NONBLOCK) && !(flags & O_APPEND),
+	       "F_SETFL changed %#x", flags);
+	EXPECT_ERRNO(fcntl(fd, F_DUPFD, -1), EINVAL);
+	EXPECT_ERRNO(fcntl(99, F_GETFL), EBADF);
+	return 0;
+}
+
+/* dup3: O_CLOEXEC only, and never onto itself; dup2 onto itself is a no-op. */
+static int dup3_checks_flags_and_same_descriptor(void)
+{
+	int fd;
+
+	EXPECT_OK(fd = open("f", O_RDWR | O_CREAT, 0644));
+	EXPECT_ERRNO(dup3(fd, fd, 0), EINVAL);
+	/* The system call itself: musl turns dup3 without O_CLOEXEC into dup2. */
+	EXPECT_ERRNO(syscall(SYS_dup3, fd, 30, O_NONBLOCK), EINVAL);
+	EXPECT_ERRNO(syscall(SYS_dup3, fd, fd, O_CLOEXEC), EINVAL);
+	EXPECT(dup3(fd, 30, O_CLOEXEC) == 30, "dup3 to 30");
+	EXPECT(fcntl(30, F_GETFD) == FD_CLOEXEC, "dup3 O_CLOEXEC not set");
+	EXPECT(dup2(fd, fd) == fd, "dup2 onto itself");
+	EXPECT_ERRNO(dup2(77, 31), EBADF);
+	return 0;
+}
+
+/* ftruncate: shorter drops the tail, longer reads back zeros; a descriptor
+ * not open for writing is refused. */
+static int ftruncate_shrinks_and_grows_with_zeros(void)
+{
+	char buf[16];
+	int fd, ro;
+	struct stat st;
+
+	EXPECT_OK(fd = open("f", O_RDWR | O_CREAT | O_TRUNC, 0644));
+	EXPECT(write(fd, "abcdefgh", 8) == 8, "write");
+	EXPECT_OK(ftruncate(fd, 3));
+	EXPECT_OK(ftruncate(fd, 6));
+	EXPECT_OK(fstat(fd, &st));
+	EXPECT(st.st_size == 6, "size %lld, want 6", (long long)st.st_size);
+	EXPECT(pread(fd, buf, sizeof(buf), 0) == 6 && !memcmp(buf, "abc\0\0\0", 6),
+	       "contents after shrinking and growing");
+	EXPECT_OK(ro = open("f", O_RDONLY));
+	EXPECT_ERRNO(ftruncate(ro, 0), EINVAL);
+	EXPECT_ERRNO(ftruncate(fd, -1), EINVAL);
+	return 0;
+}
+
+/* utimensat: explicit times are kept to the nanosecond, UTIME_OMIT leaves
+ * one alone, UTIME_NOW takes the clock. */
+static int utimensat_sets_omits_and_takes_now(void)
+{
+	struct timespec ts[2] = { { 1000000, 123456789 }, { 2000000, 987654321 } };
+	struct stat st;
+	time_t before = time(NULL);
+
+	EXPECT_OK(write_file("f", "x"));
+	EXPECT_OK(utimensat(AT_FDCWD, "f", ts, 0));
+	EXPECT_OK(stat("f", &st));
+	EXPECT(st.st_atim.tv_sec == 1000000 && st.st_atim.tv_nsec == 123456789, "atime");
+	EXPECT(st.st_mtim.tv_sec == 2000000 && st.st_mtim.tv_nsec == 987654321, "mtime");
+	ts[0].tv_nsec = UTIME_OMIT;
+	ts[1].tv_nsec = UTIME_NOW;
+	EXPECT_OK(utimensat(AT_FDCWD, "f", ts, 0));
+	EXPECT_OK(stat("f", &st));
+	EXPECT(st.st_atim.tv_sec == 1000000, "UTIME_OMIT changed atime to %lld",
+	       (long long)st.st_atim.tv_sec);
+	EXPECT(st.st_mtim.tv_sec >= before, "UTIME_NOW gave mtime %lld, before %lld",
+	       (long long)st.st_mtim.tv_sec, (long long)before);
+	ts[0].tv_nsec = 1000000000;
+	EXPECT_ERRNO(utimensat(AT_FDCWD, "f", ts, 0), EINVAL);
+	return 0;
+}
+
+/* openat and the *at family relative to a directory descriptor; O_DIRECTORY
+ * on a file is ENOTDIR, a symlink loop is ELOOP. */
+static int at_calls_work_from_a_directory_descriptor(void)
+{
+	int dir, fd;
+	struct stat st;
+
+	EXPECT_OK(mkdir("d", 0755));
+	EXPECT_OK(dir = open("d", O_RDONLY | O_DIRECTORY));
+	EXPECT_OK(fd = openat(dir, "inner", O_WRONLY | O_CREAT, 0600));
+	close(fd);
+	EXPECT_OK(fstatat(dir, "inner", &st, 0));
+	EXPECT((st.st_mode & 0777) == 0600, "mode %o", st.st_mode & 0777);
+	EXPECT_OK(access("d/inner", F_OK));
+	EXPECT_OK(mkdirat(dir, "sub", 0700));
+	EXPECT_OK(unlinkat(dir, "sub", AT_REMOVEDIR));
+	EXPECT_ERRNO(open("d/inner", O_RDONLY | O_DIRECTORY), ENOTDIR);
+	EXPECT_OK(symlink("loop2", "loop1"));
+	EXPECT_OK(symlink("loop1", "loop2"));
+	EXPECT_ERRNO(open("loop1", O_RDONLY), ELOOP);
+	EXPECT_ERRNO(openat(99, "x", O_RDONLY), EBADF);
+	return 0;
+}
+
+/* Linux's struct statx (<linux/stat.h>; musl has no copy of it), 256 bytes. */
+struct linux_statx {
+	uint32_t stx_mask, stx_blksize;
+	uint64_t stx_attributes;
+	uint32_t stx_nlink, stx_uid, stx_gid;
+	uint16_t stx_mode, pad1;
+	uint64_t stx_ino, stx_size, stx_blocks, stx_attributes_mask;
+	struct {
+		int64_t tv_sec;
+		uint32_t tv_nsec;
+		int32_t pad;
+	} stx_atime, stx_btime, stx_ctime, stx_mtime;
+	uint32_t stx_rdev_major, stx_rdev_minor, stx_dev_major, stx_dev_minor;
+	uint64_t spare[14];
+};
+
+/* statx agrees with fstat on what both report. */
+static int statx_agrees_with_fstat(void)
+{
+	struct linux_statx sx;
+	struct stat st;
+	int fd;
+
+	EXPECT_OK(fd = open("f", O_RDWR | O_CREAT, 0640));
+	EXPECT(write(fd, "12345", 5) == 5, "write");
+	EXPECT_OK(fstat(fd, &st));
+	EXPECT_OK(syscall(SYS_statx, AT_FDCWD, "f", 0, 0x7ff /* STATX_BASIC_STATS */, &sx));
+	EXPECT(sx.stx_size == 5 && sx.stx_ino == st.st_ino && sx.stx_nlink == st.st_nlink &&
+		       sx.stx_mode == st.st_mode,
+	       "statx size %llu ino %llu nlink %u mode %o; fstat %lld %llu %u %o",
+	       (unsigned long long)sx.stx_size, (unsigned long long)sx.stx_ino, sx.stx_nlink,
+	       sx.stx_mode, (long long)st.st_size, (unsigned long long)st.st_ino,
+	       (unsigned)st.st_nlink, st.st_mode);
+	EXPECT((sx.stx_mask & 0x7ff) == 0x7ff, "stx_mask %#x", sx.stx_mask);
+	EXPECT_OK(syscall(SYS_statx, fd, "", 0x1000 /* AT_EMPTY_PATH */, 0x7ff, &sx));
+	EXPECT(sx.stx_size == 5, "statx by descriptor: size %llu", (unsigned long long)sx.stx_size);
+	return 0;
+}
+
+/* Named pipes: a reader opened without waiting sees end of file until a
+ * writer comes; then data flows; a writer without a reader is ENXIO. */
+static int fifo_opens_and_carries_data(void)
+{
+	char buf[8];
+	int r, w;
+
+	EXPECT_OK(mkfifo("p", 0600));
+	EXPECT_ERRNO(open("p", O_WRONLY | O_NONBLOCK), ENXIO);
+	EXPECT_OK(r = open("p", O_RDONLY | O_NONBLOCK));
+	EXPECT(read(r, buf, sizeof(buf)) == 0, "no writer: not end of file");
+	EXPECT_OK(w = open("p", O_WRONLY | O_NONBLOCK));
+	EXPECT(write(w, "fifo", 4) == 4, "write");
+	EXPECT(read(r, buf, sizeof(buf)) == 4 && !memcmp(buf, "fifo", 4), "read back");
+	close(w);
+	EXPECT(read(r, buf, sizeof(buf)) == 0, "writer gone: not end of file");
+	close(r);
+	return 0;
+}
+
 const struct selftest_case file_cases[] = {
+	{ "renameat2-noreplace-and-bad-flags", renameat2_noreplace_and_bad_flags },
+	{ "fcntl-dupfd-and-status-flags", fcntl_dupfd_and_status_flags },
+	{ "dup3-checks-flags-and-same-descriptor", dup3_checks_flags_and_same_descriptor },
+	{ "ftruncate-shrinks-and-grows-with-zeros", ftruncate_shrinks_and_grows_with_zeros },
+	{ "utimensat-sets-omits-and-takes-now", utimensat_sets_omits_and_takes_now },
+	{ "at-calls-work-from-a-directory-descriptor", at_calls_work_from_a_directory_descriptor },
+	{ "statx-agrees-with-fstat", statx_agrees_with_fstat },
+	{ "fifo-opens-and-carries-data", fifo_opens_and_carries_data },
 	{ "proc-fd-links-open-the-file-itself", proc_fd_links_open_the_file_itself },
 	{ "read-write-and-lseek-agree", read_write_and_lseek_agree },
 	{ "write-past-end-leaves-zero-filled-hole", write_past_end_leaves_zero_filled_hole },

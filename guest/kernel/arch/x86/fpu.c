@@ -29,8 +29,9 @@ uint64_t fpu_xfeatures; /* 0: FXSAVE */
 
 static void xsetbv(uint32_t index, uint64_t value)
 {
-	__asm__ __volatile__("xsetbv" : : "c"(index), "a"((uint32_t)value),
-			     "d"((uint32_t)(value >> 32)));
+	__asm__ __volatile__("xsetbv"
+			     :
+			     : "c"(index), "a"((uint32_t)value), "d"((uint32_t)(value >> 32)));
 }
 
 static void fpu_enable_xsave(void)
