@@ -183,19 +183,31 @@ static bool kill_every_process(struct task *t, void *arg)
 	return true;
 }
 
+/* The process pid, referenced, or NULL (ESRCH): a zombie still counts. */
+static struct task *process_for_signal(int pid)
+{
+	struct task *t = find_task_by_pid(pid);
+
+	if (t && ((!t->signal && !t->exit_state) || t->exit_state == EXIT_DEAD)) {
+		task_put(t);
+		t = NULL;
+	}
+	return t;
+}
+
 SYSCALL_DEFINE2(kill, int, pid, int, sig)
 {
 	struct task *t;
 	int rc;
 
-	if (sig < 0 || sig > NSIGNALS)
-		return -EINVAL;
 	if (pid > 0) {
-		t = find_task_by_pid(pid);
-		if (!t || (!t->signal && !t->exit_state) || t->exit_state == EXIT_DEAD) {
-			if (t)
-				task_put(t);
+		/* Linux looks the process up before it checks the signal. */
+		t = process_for_signal(pid);
+		if (!t)
 			return -ESRCH;
+		if (sig < 0 || sig > NSIGNALS) {
+			task_put(t);
+			return -EINVAL;
 		}
 		/* A zombie still has its pid: the signal is accepted and has no
 		 * effect, as on Linux. */
@@ -203,6 +215,8 @@ SYSCALL_DEFINE2(kill, int, pid, int, sig)
 		task_put(t);
 		return rc;
 	}
+	if (sig < 0 || sig > NSIGNALS)
+		return -EINVAL;
 	if (pid == 0)
 		return kill_pgrp(current->signal->pgrp, sig, NULL);
 	if (pid == -1) {
@@ -242,4 +256,44 @@ SYSCALL_DEFINE3(tgkill, int, tgid, int, tid, int, sig)
 SYSCALL_DEFINE2(tkill, int, tid, int, sig)
 {
 	return kill_thread(0, tid, sig);
+}
+
+/* sigqueue(3)'s calls: a signal with the caller's siginfo (its value), to a
+ * process or one of its threads. As Linux: only to itself may a caller
+ * claim the kernel's or kill()'s codes (si_code >= 0, SI_TKILL). */
+static long queue_info(int tgid, int tid, int sig, uint64_t uinfo)
+{
+	siginfo_t info;
+	struct task *t;
+	long rc;
+
+	if (copy_from_user(&info, uinfo, sizeof(info)))
+		return -EFAULT;
+	if ((info.si_code >= 0 || info.si_code == SI_TKILL) &&
+	    (tid ? tid != current->pid : tgid != current->tgid))
+		return -EPERM;
+	if (tgid <= 0 || (tid && tid <= 0) || sig < 0 || sig > NSIGNALS)
+		return -EINVAL;
+	info.si_signo = sig;
+	t = tid ? find_task_by_pid(tid) : process_for_signal(tgid);
+	if (!t || (tid && (!t->signal || t->exit_state || t->tgid != tgid))) {
+		if (t)
+			task_put(t);
+		return -ESRCH;
+	}
+	rc = !sig || t->exit_state ? 0 :
+	     tid		   ? send_signal_to_task(t, sig, &info) :
+				     send_signal_to_process(t, sig, &info);
+	task_put(t);
+	return rc;
+}
+
+SYSCALL_DEFINE3(rt_sigqueueinfo, int, tgid, int, sig, uint64_t, uinfo)
+{
+	return queue_info(tgid, 0, sig, uinfo);
+}
+
+SYSCALL_DEFINE4(rt_tgsigqueueinfo, int, tgid, int, tid, int, sig, uint64_t, uinfo)
+{
+	return queue_info(tgid, tid, sig, uinfo);
 }

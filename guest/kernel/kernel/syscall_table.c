@@ -108,7 +108,9 @@
 	X(syslog)                 \
 	X(rseq)                   \
 	X(ioprio_get)             \
-	X(ioprio_set)
+	X(ioprio_set)             \
+	X(rt_sigqueueinfo)        \
+	X(rt_tgsigqueueinfo)
 
 #define DECLARE_SYSCALL(name) long sys_##name(SYSCALL_ARGS);
 SYSCALL_LIST(DECLARE_SYSCALL)

@@ -425,7 +425,46 @@ static int system_call_with_bad_pointer_returns_efault(void)
 	return 0;
 }
 
+/* MAP_FIXED_NOREPLACE refuses to land on a mapping that is there. */
+static int fixed_noreplace_refuses_an_existing_mapping(void)
+{
+	char *p = mmap(NULL, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		       0);
+
+	EXPECT(p != MAP_FAILED, "mmap: %s", strerror(errno));
+	EXPECT(mmap(p, PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | 0x100000, -1, 0) ==
+			       MAP_FAILED &&
+		       errno == EEXIST,
+	       "MAP_FIXED_NOREPLACE over a mapping: %s", strerror(errno));
+	EXPECT_OK(munmap(p + PAGE_SIZE, PAGE_SIZE));
+	EXPECT(mmap(p + PAGE_SIZE, PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | 0x100000, -1,
+		    0) == p + PAGE_SIZE,
+	       "MAP_FIXED_NOREPLACE into the hole: %s", strerror(errno));
+	munmap(p, 2 * PAGE_SIZE);
+	return 0;
+}
+
+/* mincore: untouched anonymous pages are not resident, touched ones are. */
+static int mincore_reports_touched_pages(void)
+{
+	unsigned char vec[4];
+	char *p = mmap(NULL, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		       0);
+
+	EXPECT(p != MAP_FAILED, "mmap: %s", strerror(errno));
+	p[2 * PAGE_SIZE] = 1;
+	EXPECT_OK(mincore(p, 4 * PAGE_SIZE, vec));
+	EXPECT((vec[2] & 1) && !(vec[0] & 1) && !(vec[3] & 1), "mincore %d %d %d %d", vec[0],
+	       vec[1], vec[2], vec[3]);
+	EXPECT_ERRNO(mincore(p + 1, PAGE_SIZE, vec), EINVAL);
+	munmap(p, 4 * PAGE_SIZE);
+	return 0;
+}
+
 const struct selftest_case memory_cases[] = {
+	{ "fixed-noreplace-refuses-an-existing-mapping",
+	  fixed_noreplace_refuses_an_existing_mapping },
+	{ "mincore-reports-touched-pages", mincore_reports_touched_pages },
 	{ "anonymous-mapping-is-zeroed-and-writable", anonymous_mapping_is_zeroed_and_writable },
 	{ "private-file-mapping-keeps-writes-private", private_file_mapping_keeps_writes_private },
 	{ "shared-file-mapping-writes-reach-file", shared_file_mapping_writes_reach_file },

@@ -481,7 +481,56 @@ static int fork_bomb_stops_at_rlimit_nproc(void)
 	return selftest_in_child(fork_bomb_check, NULL);
 }
 
+/* prlimit reads and sets another process's limits. */
+static int prlimit_changes_another_process(void)
+{
+	struct rlimit want = { 64, 128 }, got;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	EXPECT_OK(pid);
+	EXPECT_OK(prlimit(pid, RLIMIT_NOFILE, &want, NULL));
+	EXPECT_OK(prlimit(pid, RLIMIT_NOFILE, NULL, &got));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	EXPECT(got.rlim_cur == 64 && got.rlim_max == 128, "read back %llu/%llu",
+	       (unsigned long long)got.rlim_cur, (unsigned long long)got.rlim_max);
+	want.rlim_cur = 200;
+	EXPECT_ERRNO(prlimit(0, RLIMIT_NOFILE, &want, NULL), EINVAL); /* soft above hard */
+	EXPECT_ERRNO(prlimit(pid, RLIMIT_NOFILE, NULL, &got), ESRCH);
+	return 0;
+}
+
+/* waitpid with a negative pid or 0 waits for a process group. */
+static int waitpid_waits_for_a_process_group(void)
+{
+	pid_t a, b;
+	int status;
+
+	EXPECT_OK(setpgid(0, 0));
+	if ((a = fork()) == 0) {
+		setpgid(0, 0);
+		_exit(3);
+	}
+	EXPECT_OK(a);
+	setpgid(a, a);
+	if ((b = fork()) == 0)
+		_exit(4);
+	EXPECT_OK(b);
+	EXPECT(waitpid(-a, &status, 0) == a && WEXITSTATUS(status) == 3,
+	       "waitpid(-%d) did not collect its group's child", (int)a);
+	EXPECT(waitpid(0, &status, 0) == b && WEXITSTATUS(status) == 4,
+	       "waitpid(0) did not collect the child in our group");
+	EXPECT_ERRNO(waitpid(-a, &status, WNOHANG), ECHILD);
+	return 0;
+}
+
 const struct selftest_case process_cases[] = {
+	{ "prlimit-changes-another-process", prlimit_changes_another_process },
+	{ "waitpid-waits-for-a-process-group", waitpid_waits_for_a_process_group },
 	{ "fork-gives-child-zero-and-parent-its-pid", fork_gives_child_zero_and_parent_its_pid },
 	{ "wait4-returns-exit-status-low-byte", wait4_returns_exit_status_low_byte },
 	{ "wait-any-collects-each-child-once", wait_any_collects_each_child_once },

@@ -698,7 +698,100 @@ static int avx_registers_survive_a_signal_and_switches(void)
 	return 0;
 }
 
+static volatile sig_atomic_t queued_value, queued_code, queued_pid;
+
+static void note_queued(int sig, siginfo_t *info, void *context)
+{
+	(void)sig, (void)context;
+	queued_value = info->si_value.sival_int;
+	queued_code = info->si_code;
+	queued_pid = info->si_pid;
+}
+
+/* sigqueue: the value and SI_QUEUE reach a SA_SIGINFO handler. */
+static int sigqueue_carries_a_value(void)
+{
+	struct sigaction sa = { .sa_sigaction = note_queued, .sa_flags = SA_SIGINFO };
+
+	EXPECT_OK(sigaction(SIGRTMIN + 1, &sa, NULL));
+	EXPECT_OK(sigqueue(getpid(), SIGRTMIN + 1, (union sigval){ .sival_int = 4242 }));
+	EXPECT(queued_value == 4242, "si_value %d", (int)queued_value);
+	EXPECT(queued_code == SI_QUEUE, "si_code %d, want SI_QUEUE", (int)queued_code);
+	EXPECT(queued_pid == getpid(), "si_pid %d", (int)queued_pid);
+	return 0;
+}
+
+static volatile sig_atomic_t alarms;
+
+static void count_alarm(int sig)
+{
+	(void)sig;
+	alarms++;
+}
+
+/* setitimer with an interval fires again and again; getitimer shows it. */
+static int interval_timer_repeats(void)
+{
+	struct sigaction sa = { .sa_handler = count_alarm };
+	struct itimerval t = { .it_interval = { 0, 20000 }, .it_value = { 0, 20000 } }, now;
+	struct timespec start, cur;
+
+	EXPECT_OK(sigaction(SIGALRM, &sa, NULL));
+	EXPECT_OK(setitimer(ITIMER_REAL, &t, NULL));
+	EXPECT_OK(getitimer(ITIMER_REAL, &now));
+	EXPECT(now.it_interval.tv_usec == 20000, "interval read back %ld us",
+	       (long)now.it_interval.tv_usec);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	do {
+		pause();
+		clock_gettime(CLOCK_MONOTONIC, &cur);
+	} while (alarms < 3 && cur.tv_sec - start.tv_sec < 20);
+	t = (struct itimerval){ 0 };
+	EXPECT_OK(setitimer(ITIMER_REAL, &t, NULL));
+	EXPECT(alarms >= 3, "%d alarms in 20 s", (int)alarms);
+	return 0;
+}
+
+/* sigaction: SIGKILL and SIGSTOP refuse handlers; the old action comes back. */
+static int sigaction_reports_old_action_and_refuses_sigkill(void)
+{
+	struct sigaction sa = { .sa_handler = count_alarm }, old;
+
+	EXPECT_ERRNO(sigaction(SIGKILL, &sa, NULL), EINVAL);
+	EXPECT_ERRNO(sigaction(SIGSTOP, &sa, NULL), EINVAL);
+	EXPECT_ERRNO(sigaction(0, &sa, NULL), EINVAL);
+	EXPECT_OK(sigaction(SIGUSR2, &sa, NULL));
+	sa.sa_handler = SIG_IGN;
+	EXPECT_OK(sigaction(SIGUSR2, &sa, &old));
+	EXPECT(old.sa_handler == count_alarm, "old handler not returned");
+	EXPECT_OK(sigaction(SIGUSR2, NULL, &old));
+	EXPECT(old.sa_handler == SIG_IGN, "SIG_IGN not kept");
+	return 0;
+}
+
+/* kill with signal 0 probes a process: there while it lives or is a zombie,
+ * ESRCH once reaped. */
+static int kill_with_signal_zero_probes_a_process(void)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0)
+		_exit(0);
+	EXPECT_OK(pid);
+	EXPECT_OK(kill(pid, 0));
+	EXPECT(waitpid(pid, &status, 0) == pid, "waitpid");
+	EXPECT_ERRNO(kill(pid, 0), ESRCH);
+	EXPECT_ERRNO(kill(getpid(), 99), EINVAL);
+	return 0;
+}
+
 const struct selftest_case signal_cases[] = {
+	{ "sigqueue-carries-a-value", sigqueue_carries_a_value },
+	{ "interval-timer-repeats", interval_timer_repeats },
+	{ "sigaction-reports-old-action-and-refuses-sigkill",
+	  sigaction_reports_old_action_and_refuses_sigkill },
+	{ "kill-with-signal-zero-probes-a-process", kill_with_signal_zero_probes_a_process },
 	{ "avx-registers-survive-a-signal-and-switches",
 	  avx_registers_survive_a_signal_and_switches },
 	{ "sigsegv-maperr-reports-address-and-store-retries",

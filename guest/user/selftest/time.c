@@ -8,6 +8,7 @@
 #include <sys/auxv.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #define NS_PER_SEC 1000000000LL
@@ -165,7 +166,44 @@ static int vdso_image_is_announced_in_auxv(void)
 	return 0;
 }
 
+/* CPU-time clocks move when the process computes, and times() agrees. */
+static int cpu_time_clocks_advance_with_work(void)
+{
+	struct timespec p0, p1, t0, t1;
+	volatile unsigned long sink = 0;
+
+	EXPECT_OK(clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &p0));
+	EXPECT_OK(clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0));
+	for (unsigned long i = 0; i < 200000000ul; i++)
+		sink += i;
+	EXPECT_OK(clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &p1));
+	EXPECT_OK(clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1));
+	EXPECT(p1.tv_sec * 1000000000ll + p1.tv_nsec > p0.tv_sec * 1000000000ll + p0.tv_nsec,
+	       "process CPU time did not advance");
+	EXPECT(t1.tv_sec * 1000000000ll + t1.tv_nsec > t0.tv_sec * 1000000000ll + t0.tv_nsec,
+	       "thread CPU time did not advance");
+	return 0;
+}
+
+/* gettimeofday and CLOCK_REALTIME tell the same time. */
+static int gettimeofday_agrees_with_realtime(void)
+{
+	struct timeval tv;
+	struct timespec ts;
+
+	EXPECT_OK(clock_gettime(CLOCK_REALTIME, &ts));
+	EXPECT_OK(gettimeofday(&tv, NULL));
+	EXPECT(tv.tv_sec - ts.tv_sec >= 0 && tv.tv_sec - ts.tv_sec <= 2,
+	       "gettimeofday %lld, CLOCK_REALTIME %lld", (long long)tv.tv_sec,
+	       (long long)ts.tv_sec);
+	EXPECT(tv.tv_usec >= 0 && tv.tv_usec < 1000000, "tv_usec %ld", (long)tv.tv_usec);
+	EXPECT_ERRNO(clock_gettime(12345, &ts), EINVAL);
+	return 0;
+}
+
 const struct selftest_case time_cases[] = {
+	{ "cpu-time-clocks-advance-with-work", cpu_time_clocks_advance_with_work },
+	{ "gettimeofday-agrees-with-realtime", gettimeofday_agrees_with_realtime },
 	{ "monotonic-clock-never-goes-backwards", monotonic_clock_never_goes_backwards },
 	{ "nanosleep-sleeps-at-least-requested", nanosleep_sleeps_at_least_requested },
 	{ "interrupted-nanosleep-returns-remaining-time",
