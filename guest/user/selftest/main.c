@@ -20,7 +20,7 @@
 static const struct selftest_group groups[] = {
 	{ "process", process_cases }, { "signals", signal_cases }, { "memory", memory_cases },
 	{ "threads", thread_cases },  { "files", file_cases },	   { "time", time_cases },
-	{ "misc", misc_cases },	      { "rseq", rseq_cases },
+	{ "misc", misc_cases },	      { "rseq", rseq_cases },	   { "proc", proc_cases },
 };
 #define NR_GROUPS (sizeof(groups) / sizeof(groups[0]))
 

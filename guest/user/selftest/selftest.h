@@ -32,6 +32,7 @@ extern const struct selftest_case file_cases[];
 extern const struct selftest_case time_cases[];
 extern const struct selftest_case misc_cases[];
 extern const struct selftest_case rseq_cases[];
+extern const struct selftest_case proc_cases[];
 
 /* Records why the running case failed (the first reason wins) and returns -1. */
 int selftest_fail(const char *file, int line, const char *fmt, ...)
