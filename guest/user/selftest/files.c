@@ -802,7 +802,109 @@ static int fifo_opens_and_carries_data(void)
 	return 0;
 }
 
+/* F_GETPIPE_SZ and F_SETPIPE_SZ: Linux's 64 KiB default, a page at least. */
+static int pipe_size_can_be_read_and_set(void)
+{
+	int fds[2];
+
+	EXPECT_OK(pipe(fds));
+	EXPECT(fcntl(fds[0], F_GETPIPE_SZ) == 65536, "default size %d",
+	       fcntl(fds[0], F_GETPIPE_SZ));
+	EXPECT(fcntl(fds[1], F_SETPIPE_SZ, 5000) == 8192, "F_SETPIPE_SZ 5000 gave %d",
+	       fcntl(fds[1], F_SETPIPE_SZ, 5000));
+	EXPECT(fcntl(fds[0], F_GETPIPE_SZ) == 8192, "size now %d", fcntl(fds[0], F_GETPIPE_SZ));
+	EXPECT_ERRNO(fcntl(0 + 99, F_GETPIPE_SZ), EBADF);
+	return 0;
+}
+
+/* SEEK_DATA and SEEK_HOLE on a file without holes: data at 0, the hole at
+ * the end; past the end is ENXIO. */
+static int seek_data_and_hole_on_a_plain_file(void)
+{
+	int fd;
+
+	EXPECT_OK(fd = open("f", O_RDWR | O_CREAT | O_TRUNC, 0644));
+	EXPECT(write(fd, "0123456789", 10) == 10, "write");
+	EXPECT(lseek(fd, 0, SEEK_DATA) == 0, "SEEK_DATA from 0");
+	EXPECT(lseek(fd, 3, SEEK_HOLE) == 10, "SEEK_HOLE from 3");
+	EXPECT_ERRNO(lseek(fd, 11, SEEK_DATA), ENXIO);
+	return 0;
+}
+
+/* chmod by name and fchmod by descriptor; the file type bits stay. */
+static int chmod_and_fchmod_change_the_mode(void)
+{
+	struct stat st;
+	int fd;
+
+	EXPECT_OK(fd = open("f", O_RDWR | O_CREAT, 0644));
+	EXPECT_OK(chmod("f", 0600));
+	EXPECT_OK(stat("f", &st));
+	EXPECT(st.st_mode == (S_IFREG | 0600), "mode %o after chmod", st.st_mode);
+	EXPECT_OK(fchmod(fd, 04751));
+	EXPECT_OK(fstat(fd, &st));
+	EXPECT(st.st_mode == (S_IFREG | 04751), "mode %o after fchmod", st.st_mode);
+	EXPECT_ERRNO(chmod("missing", 0600), ENOENT);
+	return 0;
+}
+
+/* A write lock one process holds refuses another's (F_SETLK: EAGAIN), and
+ * F_GETLK names the holder. */
+static int record_locks_conflict_between_processes(void)
+{
+	struct flock lk = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 10 };
+	int fd, p[2], status;
+	pid_t pid;
+	char ok;
+
+	EXPECT_OK(fd = open("f", O_RDWR | O_CREAT, 0644));
+	EXPECT_OK(fcntl(fd, F_SETLK, &lk));
+	EXPECT_OK(pipe(p));
+	EXPECT_OK(pid = fork());
+	if (pid == 0) {
+		struct flock want = {
+			.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 5, .l_len = 1
+		};
+		struct flock probe = want;
+
+		ok = fcntl(fd, F_SETLK, &want) == -1 && (errno == EAGAIN || errno == EACCES) &&
+		     fcntl(fd, F_GETLK, &probe) == 0 && probe.l_type == F_WRLCK &&
+		     probe.l_pid == getppid();
+		if (write(p[1], &ok, 1) != 1)
+			_exit(2);
+		_exit(0);
+	}
+	close(p[1]);
+	EXPECT(read(p[0], &ok, 1) == 1 && ok, "the child got the lock or could not see its holder");
+	EXPECT(waitpid(pid, &status, 0) == pid, "waitpid");
+	return 0;
+}
+
+/* getcwd follows chdir and fchdir. */
+static int getcwd_follows_chdir_and_fchdir(void)
+{
+	char start[4096], now[4096];
+	int dir;
+
+	EXPECT(getcwd(start, sizeof(start)), "getcwd: %s", strerror(errno));
+	EXPECT_OK(mkdir("sub", 0755));
+	EXPECT_OK(dir = open(".", O_RDONLY | O_DIRECTORY));
+	EXPECT_OK(chdir("sub"));
+	EXPECT(getcwd(now, sizeof(now)) && strlen(now) == strlen(start) + 4 &&
+		       !strncmp(now, start, strlen(start)) && !strcmp(now + strlen(start), "/sub"),
+	       "cwd '%s' after chdir from '%s'", now, start);
+	EXPECT_OK(fchdir(dir));
+	EXPECT(getcwd(now, sizeof(now)) && !strcmp(now, start), "cwd '%s' after fchdir", now);
+	EXPECT_ERRNO(getcwd(now, 2) ? 0 : -1, ERANGE);
+	return 0;
+}
+
 const struct selftest_case file_cases[] = {
+	{ "pipe-size-can-be-read-and-set", pipe_size_can_be_read_and_set },
+	{ "seek-data-and-hole-on-a-plain-file", seek_data_and_hole_on_a_plain_file },
+	{ "chmod-and-fchmod-change-the-mode", chmod_and_fchmod_change_the_mode },
+	{ "record-locks-conflict-between-processes", record_locks_conflict_between_processes },
+	{ "getcwd-follows-chdir-and-fchdir", getcwd_follows_chdir_and_fchdir },
 	{ "renameat2-noreplace-and-bad-flags", renameat2_noreplace_and_bad_flags },
 	{ "fcntl-dupfd-and-status-flags", fcntl_dupfd_and_status_flags },
 	{ "dup3-checks-flags-and-same-descriptor", dup3_checks_flags_and_same_descriptor },

@@ -318,7 +318,61 @@ static int fifo_policy_can_be_set_and_read_back(void)
 	return 0;
 }
 
+/* getrandom: GRND_NONBLOCK and GRND_RANDOM are fine; unknown flags are not. */
+static int getrandom_checks_its_flags(void)
+{
+	unsigned char buf[16];
+
+	EXPECT(getrandom(buf, sizeof(buf), GRND_NONBLOCK) == sizeof(buf), "GRND_NONBLOCK: %s",
+	       strerror(errno));
+	EXPECT(getrandom(buf, sizeof(buf), GRND_RANDOM) > 0, "GRND_RANDOM: %s", strerror(errno));
+	EXPECT_ERRNO(getrandom(buf, sizeof(buf), 0x40), EINVAL);
+	EXPECT_ERRNO(syscall(SYS_getrandom, (void *)8, 16, 0), EFAULT);
+	return 0;
+}
+
+/* setrlimit then getrlimit; a soft limit above the hard one is refused. */
+static int resource_limits_are_set_and_read_back(void)
+{
+	struct rlimit want = { 0, 0 }, got;
+
+	EXPECT_OK(setrlimit(RLIMIT_CORE, &want));
+	EXPECT_OK(getrlimit(RLIMIT_CORE, &got));
+	EXPECT(got.rlim_cur == 0 && got.rlim_max == 0, "RLIMIT_CORE %llu/%llu",
+	       (unsigned long long)got.rlim_cur, (unsigned long long)got.rlim_max);
+	EXPECT_OK(getrlimit(RLIMIT_STACK, &got));
+	want = (struct rlimit){ got.rlim_max == RLIM_INFINITY ? 1 << 20 : got.rlim_max, 1 << 19 };
+	if (got.rlim_max != RLIM_INFINITY && got.rlim_max < (1 << 20))
+		want = (struct rlimit){ got.rlim_max, got.rlim_max / 2 };
+	EXPECT_ERRNO(setrlimit(RLIMIT_STACK, &want), EINVAL);
+	EXPECT_ERRNO(getrlimit(999, &got), EINVAL);
+	return 0;
+}
+
+/* A process starts as SCHED_OTHER with priority 0 and Linux's FIFO range. */
+static int default_scheduling_is_other(void)
+{
+	struct sched_param sp;
+
+	/* The system calls: musl's wrappers answer ENOSYS (POSIX means a
+	 * process, Linux a thread). */
+	EXPECT(syscall(SYS_sched_getscheduler, 0) == SCHED_OTHER, "policy %ld",
+	       syscall(SYS_sched_getscheduler, 0));
+	EXPECT_OK(syscall(SYS_sched_getparam, 0, &sp));
+	EXPECT(sp.sched_priority == 0, "priority %d", sp.sched_priority);
+	EXPECT(sched_get_priority_max(SCHED_FIFO) == 99 && sched_get_priority_min(SCHED_FIFO) == 1,
+	       "FIFO range %d..%d", sched_get_priority_min(SCHED_FIFO),
+	       sched_get_priority_max(SCHED_FIFO));
+	EXPECT(sched_get_priority_max(SCHED_OTHER) == 0, "OTHER max %d",
+	       sched_get_priority_max(SCHED_OTHER));
+	EXPECT_ERRNO(sched_get_priority_max(42), EINVAL);
+	return 0;
+}
+
 const struct selftest_case misc_cases[] = {
+	{ "getrandom-checks-its-flags", getrandom_checks_its_flags },
+	{ "resource-limits-are-set-and-read-back", resource_limits_are_set_and_read_back },
+	{ "default-scheduling-is-other", default_scheduling_is_other },
 	{ "uname-says-linux-on-x86-64", uname_says_linux_on_x86_64 },
 	{ "getrandom-fills-buffer-with-fresh-bytes", getrandom_fills_buffer_with_fresh_bytes },
 	{ "sysinfo-reports-plausible-memory-and-uptime",
