@@ -253,6 +253,7 @@ struct wait_opts {
 	int options; /* WNOHANG, WEXITED, WSTOPPED, WCONTINUED, WNOWAIT */
 	/* results */
 	int pid, status, why;
+	uint64_t runtime_ns; /* the child's CPU time and its waited-for children's */
 };
 
 static bool wait_matches(const struct wait_opts *wo, const struct task *child)
@@ -343,6 +344,9 @@ static long do_wait(struct wait_opts *wo)
 				}
 			}
 		}
+		if (found)
+			wo->runtime_ns = task_sched_runtime(found) +
+					 (found->signal ? found->signal->cutime_ns : 0);
 		if (found && reap) {
 			found->exit_state = EXIT_DEAD;
 			t->signal->cutime_ns += task_sched_runtime(found);
@@ -370,6 +374,18 @@ static long do_wait(struct wait_opts *wo)
 	}
 	finish_wait(&t->signal->wait_chldexit, &wait);
 	return ret;
+}
+
+/* The waited-for child's usage, as getrusage's: CPU time is not split
+ * between user and kernel mode yet, so all of it is user time. */
+static int put_child_rusage(uint64_t urusage, const struct wait_opts *wo)
+{
+	struct rusage ru;
+
+	memset(&ru, 0, sizeof(ru));
+	ru.ru_utime.tv_sec = (long)(wo->runtime_ns / NSEC_PER_SEC);
+	ru.ru_utime.tv_usec = (long)(wo->runtime_ns % NSEC_PER_SEC / 1000);
+	return copy_to_user(urusage, &ru, sizeof(ru)) ? -EFAULT : 0;
 }
 
 SYSCALL_DEFINE4(wait4, int, pid, uint64_t, ustatus, int, options, uint64_t, urusage)
@@ -401,13 +417,8 @@ SYSCALL_DEFINE4(wait4, int, pid, uint64_t, ustatus, int, options, uint64_t, urus
 	if (ret > 0) {
 		if (ustatus && put_user(wo.status, (int *)ustatus))
 			return -EFAULT;
-		if (urusage) {
-			struct rusage ru;
-
-			memset(&ru, 0, sizeof(ru));
-			if (copy_to_user(urusage, &ru, sizeof(ru)))
-				return -EFAULT;
-		}
+		if (urusage && put_child_rusage(urusage, &wo))
+			return -EFAULT;
 	}
 	return ret;
 }
@@ -461,12 +472,7 @@ SYSCALL_DEFINE5(waitid, int, which, int, id, uint64_t, uinfo, int, options, uint
 		if (copy_to_user(uinfo, &info, sizeof(info)))
 			return -EFAULT;
 	}
-	if (urusage) {
-		struct rusage ru;
-
-		memset(&ru, 0, sizeof(ru));
-		if (copy_to_user(urusage, &ru, sizeof(ru)))
-			return -EFAULT;
-	}
+	if (urusage && put_child_rusage(urusage, &wo))
+		return -EFAULT;
 	return 0;
 }

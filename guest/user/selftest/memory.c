@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -461,7 +462,32 @@ static int mincore_reports_touched_pages(void)
 	return 0;
 }
 
+static int read_prot_none(void *arg)
+{
+	volatile char *p = arg;
+
+	return *p; /* faults: the child dies of SIGSEGV */
+}
+
+/* A PROT_NONE page faults on a read; munmap wants a page-aligned address;
+ * madvise refuses advice it does not know. */
+static int prot_none_unaligned_munmap_and_bad_advice(void)
+{
+	char *p = mmap(NULL, PAGE_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int status;
+
+	EXPECT(p != MAP_FAILED, "mmap: %s", strerror(errno));
+	status = selftest_child_status(read_prot_none, p);
+	EXPECT(status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV,
+	       "reading PROT_NONE: %s", selftest_describe_status(status));
+	EXPECT_ERRNO(munmap(p + 1, PAGE_SIZE), EINVAL);
+	EXPECT_ERRNO(madvise(p, PAGE_SIZE, 12345), EINVAL);
+	EXPECT_OK(munmap(p, PAGE_SIZE));
+	return 0;
+}
+
 const struct selftest_case memory_cases[] = {
+	{ "prot-none-unaligned-munmap-and-bad-advice", prot_none_unaligned_munmap_and_bad_advice },
 	{ "fixed-noreplace-refuses-an-existing-mapping",
 	  fixed_noreplace_refuses_an_existing_mapping },
 	{ "mincore-reports-touched-pages", mincore_reports_touched_pages },

@@ -4,7 +4,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -528,7 +530,89 @@ static int waitpid_waits_for_a_process_group(void)
 	return 0;
 }
 
+/* A child starts with its parent's umask and working directory. */
+static int child_inherits_umask_and_cwd(void)
+{
+	int p[2], status;
+	pid_t pid;
+	char answer[8] = "";
+
+	EXPECT_OK(mkdir("here", 0755));
+	EXPECT_OK(chdir("here"));
+	umask(027);
+	EXPECT_OK(pipe(p));
+	EXPECT_OK(pid = fork());
+	if (pid == 0) {
+		char cwd[4096];
+		mode_t mask = umask(0);
+		bool ok = getcwd(cwd, sizeof(cwd)) && strstr(cwd, "/here") && mask == 027;
+
+		if (write(p[1], ok ? "ok" : "no", 2) != 2)
+			_exit(2);
+		_exit(0);
+	}
+	close(p[1]);
+	EXPECT(read(p[0], answer, 2) == 2 && !strncmp(answer, "ok", 2),
+	       "the child's umask or cwd differ from its parent's");
+	EXPECT(waitpid(pid, &status, 0) == pid, "waitpid");
+	return 0;
+}
+
+static int clone_child_writes(void *arg)
+{
+	*(volatile int *)arg = 77;
+	return 5;
+}
+
+/* clone(CLONE_VM): the child runs on its own stack in the parent's memory. */
+static int clone_vm_child_shares_memory(void)
+{
+	static char stack[64 * 1024] __attribute__((aligned(16)));
+	static volatile int shared;
+	int status;
+	pid_t pid;
+
+	shared = 0;
+	pid = clone(clone_child_writes, stack + sizeof(stack), CLONE_VM | SIGCHLD, (void *)&shared);
+	EXPECT_OK(pid);
+	EXPECT(waitpid(pid, &status, 0) == pid, "waitpid: %s", strerror(errno));
+	EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 5, "status %#x", status);
+	EXPECT(shared == 77, "the child's write did not reach our memory (%d)", shared);
+	return 0;
+}
+
+/* wait4 fills in the child's resource usage. */
+static int wait4_reports_resource_usage(void)
+{
+	struct rusage ru;
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		volatile unsigned long sink = 0;
+
+		for (unsigned long i = 0; i < 50000000ul; i++)
+			sink += i;
+		_exit(0);
+	}
+	EXPECT_OK(pid);
+	memset(&ru, 0xff, sizeof(ru));
+	EXPECT(wait4(pid, &status, 0, &ru) == pid, "wait4: %s", strerror(errno));
+	EXPECT(ru.ru_utime.tv_sec >= 0 && ru.ru_utime.tv_usec >= 0 &&
+		       ru.ru_utime.tv_usec < 1000000 && ru.ru_stime.tv_usec >= 0 &&
+		       ru.ru_stime.tv_usec < 1000000,
+	       "rusage times %ld.%06ld %ld.%06ld", (long)ru.ru_utime.tv_sec,
+	       (long)ru.ru_utime.tv_usec, (long)ru.ru_stime.tv_sec, (long)ru.ru_stime.tv_usec);
+	EXPECT(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec >
+		       0,
+	       "a busy child reported no CPU time");
+	return 0;
+}
+
 const struct selftest_case process_cases[] = {
+	{ "child-inherits-umask-and-cwd", child_inherits_umask_and_cwd },
+	{ "clone-vm-child-shares-memory", clone_vm_child_shares_memory },
+	{ "wait4-reports-resource-usage", wait4_reports_resource_usage },
 	{ "prlimit-changes-another-process", prlimit_changes_another_process },
 	{ "waitpid-waits-for-a-process-group", waitpid_waits_for_a_process_group },
 	{ "fork-gives-child-zero-and-parent-its-pid", fork_gives_child_zero_and_parent_its_pid },

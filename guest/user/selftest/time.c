@@ -201,7 +201,36 @@ static int gettimeofday_agrees_with_realtime(void)
 	return 0;
 }
 
+/* nanosleep refuses nanoseconds past a second and negative times. */
+static int nanosleep_rejects_bad_times(void)
+{
+	struct timespec bad = { 0, 1000000000 }, neg = { -1, 0 };
+
+	EXPECT_ERRNO(nanosleep(&bad, NULL), EINVAL);
+	EXPECT_ERRNO(nanosleep(&neg, NULL), EINVAL);
+	/* clock_nanosleep returns the error instead of setting errno. */
+	EXPECT(clock_nanosleep(CLOCK_MONOTONIC, 0, &bad, NULL) == EINVAL,
+	       "clock_nanosleep with 10^9 ns did not return EINVAL");
+	EXPECT(clock_nanosleep(12345, 0, &neg, NULL) == EINVAL, "an unknown clock was accepted");
+	return 0;
+}
+
+/* alarm returns what was left of the previous one; alarm(0) cancels it. */
+static int alarm_returns_time_left_and_zero_cancels(void)
+{
+	unsigned left;
+
+	alarm(0);
+	EXPECT(alarm(10) == 0, "an alarm was pending");
+	left = alarm(0);
+	EXPECT(left >= 9 && left <= 10, "alarm(0) returned %u, want 9 or 10", left);
+	EXPECT(alarm(0) == 0, "the alarm was not cancelled");
+	return 0;
+}
+
 const struct selftest_case time_cases[] = {
+	{ "nanosleep-rejects-bad-times", nanosleep_rejects_bad_times },
+	{ "alarm-returns-time-left-and-zero-cancels", alarm_returns_time_left_and_zero_cancels },
 	{ "cpu-time-clocks-advance-with-work", cpu_time_clocks_advance_with_work },
 	{ "gettimeofday-agrees-with-realtime", gettimeofday_agrees_with_realtime },
 	{ "monotonic-clock-never-goes-backwards", monotonic_clock_never_goes_backwards },
