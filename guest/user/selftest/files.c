@@ -899,7 +899,42 @@ static int getcwd_follows_chdir_and_fchdir(void)
 	return 0;
 }
 
+/* readlink: EINVAL on what is not a link, and a short buffer gets the
+ * start of the target without a NUL. */
+static int readlink_checks_and_truncates(void)
+{
+	char buf[8];
+
+	EXPECT_OK(write_file("plain", "x"));
+	EXPECT_OK(symlink("a-long-target-name", "link"));
+	EXPECT_ERRNO(readlink("plain", buf, sizeof(buf)), EINVAL);
+	memset(buf, '#', sizeof(buf));
+	EXPECT(readlink("link", buf, 4) == 4 && !memcmp(buf, "a-lo", 4) && buf[4] == '#',
+	       "truncated readlink");
+	EXPECT_ERRNO(readlink("missing", buf, sizeof(buf)), ENOENT);
+	return 0;
+}
+
+/* st_nlink follows link and unlink. */
+static int link_count_follows_link_and_unlink(void)
+{
+	struct stat st;
+
+	EXPECT_OK(write_file("one", "x"));
+	EXPECT_OK(link("one", "two"));
+	EXPECT_OK(link("one", "three"));
+	EXPECT_OK(stat("one", &st));
+	EXPECT(st.st_nlink == 3, "nlink %u after two links", (unsigned)st.st_nlink);
+	EXPECT_OK(unlink("two"));
+	EXPECT_OK(stat("three", &st));
+	EXPECT(st.st_nlink == 2, "nlink %u after an unlink", (unsigned)st.st_nlink);
+	EXPECT_ERRNO(link("one", "three"), EEXIST);
+	return 0;
+}
+
 const struct selftest_case file_cases[] = {
+	{ "readlink-checks-and-truncates", readlink_checks_and_truncates },
+	{ "link-count-follows-link-and-unlink", link_count_follows_link_and_unlink },
 	{ "pipe-size-can-be-read-and-set", pipe_size_can_be_read_and_set },
 	{ "seek-data-and-hole-on-a-plain-file", seek_data_and_hole_on_a_plain_file },
 	{ "chmod-and-fchmod-change-the-mode", chmod_and_fchmod_change_the_mode },

@@ -369,7 +369,28 @@ static int default_scheduling_is_other(void)
 	return 0;
 }
 
+/* sysinfo counts this process and its child among the processes. */
+static int sysinfo_counts_processes(void)
+{
+	struct sysinfo before, during;
+	pid_t pid;
+
+	EXPECT_OK(sysinfo(&before));
+	EXPECT(before.procs >= 1, "procs %u", (unsigned)before.procs);
+	EXPECT_OK(pid = fork());
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	EXPECT_OK(sysinfo(&during));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	EXPECT(during.procs >= 2, "procs %u with a child alive", (unsigned)during.procs);
+	return 0;
+}
+
 const struct selftest_case misc_cases[] = {
+	{ "sysinfo-counts-processes", sysinfo_counts_processes },
 	{ "getrandom-checks-its-flags", getrandom_checks_its_flags },
 	{ "resource-limits-are-set-and-read-back", resource_limits_are_set_and_read_back },
 	{ "default-scheduling-is-other", default_scheduling_is_other },

@@ -786,7 +786,31 @@ static int kill_with_signal_zero_probes_a_process(void)
 	return 0;
 }
 
+/* A signal pending in the parent is not pending in a child it forks. */
+static int fork_child_starts_without_pending_signals(void)
+{
+	sigset_t block, pending;
+	int status;
+	pid_t pid;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	EXPECT_OK(sigprocmask(SIG_BLOCK, &block, NULL));
+	EXPECT_OK(raise(SIGUSR1));
+	EXPECT_OK(pid = fork());
+	if (pid == 0) {
+		sigpending(&pending);
+		_exit(sigismember(&pending, SIGUSR1) ? 1 : 0);
+	}
+	EXPECT(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	       "the child inherited the pending SIGUSR1");
+	EXPECT_OK(sigpending(&pending));
+	EXPECT(sigismember(&pending, SIGUSR1), "the parent lost its pending SIGUSR1");
+	return 0;
+}
+
 const struct selftest_case signal_cases[] = {
+	{ "fork-child-starts-without-pending-signals", fork_child_starts_without_pending_signals },
 	{ "sigqueue-carries-a-value", sigqueue_carries_a_value },
 	{ "interval-timer-repeats", interval_timer_repeats },
 	{ "sigaction-reports-old-action-and-refuses-sigkill",
