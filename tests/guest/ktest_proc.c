@@ -284,7 +284,7 @@ KTEST(proc_mounts_lists_the_root_and_proc)
 	KTEST_EXPECT(text != NULL);
 	if (!text)
 		return;
-	KTEST_EXPECT(!strncmp(text, "ramfs / ramfs rw 0 0\n", 21));
+	KTEST_EXPECT(!strncmp(text, "tmpfs / tmpfs rw 0 0\n", 21)); /* rootfs is a tmpfs */
 	KTEST_EXPECT(contains(text, "\nproc /proc proc rw 0 0\n"));
 	KTEST_EXPECT(contains(text, "\ntmpfs /dev tmpfs rw 0 0\n"));
 	kfree(text);
